@@ -1,0 +1,36 @@
+/* <mmcc.h>: spelling for WebAssembly multi-memory in C and C++.
+ *
+ * mmcc puts runtime/include on the include path, so `#include <mmcc.h>`
+ * works without flags.
+ *
+ *   __memory(N) T *p;     p points into memory N (0 is the default memory,
+ *                         which holds the C stack, libc's heap and all
+ *                         ordinary data).
+ *
+ * Compiled by anything other than mmcc (or with MMCC_SINGLE_MEMORY defined),
+ * __memory(N) expands to nothing and every memory is memory 0: the same
+ * program then runs in one memory. The test suite uses this as its
+ * equivalence oracle.
+ */
+#ifndef MMCC_H
+#define MMCC_H
+
+#if defined(__mmcc__) && !defined(MMCC_SINGLE_MEMORY)
+#define MMCC_MULTI_MEMORY 1
+/* A pointer into memory N: `__memory(2) int *p`. */
+#define __memory(N) __attribute__((address_space(N)))
+#else
+#define __memory(N)
+#endif
+
+/* Size of memory N in 64 KiB pages, and in bytes. N must be a constant. */
+#ifdef MMCC_MULTI_MEMORY
+#define mm_memory_pages(N) __builtin_wasm_memory_size(N)
+#define mm_memory_grow(N, delta_pages) __builtin_wasm_memory_grow((N), (delta_pages))
+#else
+#define mm_memory_pages(N) __builtin_wasm_memory_size(0)
+#define mm_memory_grow(N, delta_pages) __builtin_wasm_memory_grow(0, (delta_pages))
+#endif
+#define mm_memory_bytes(N) ((unsigned long long)mm_memory_pages(N) * 65536ull)
+
+#endif /* MMCC_H */

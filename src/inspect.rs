@@ -1,0 +1,206 @@
+//! `mmtool inspect`: what a module or multi-memory object holds, per memory:
+//! limits, import/export, static data bytes, and how many instructions use
+//! it.
+
+use crate::object::memories::{MemoriesSection, SECTION_NAME};
+use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use wasmparser::{Parser, Payload, TypeRef, VisitOperator, VisitSimdOperator};
+
+/// One memory of the inspected file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemoryInfo {
+    pub index: u32,
+    pub import: Option<(String, String)>,
+    pub exports: Vec<String>,
+    pub min_pages: u64,
+    pub max_pages: Option<u64>,
+    pub shared: bool,
+    pub memory64: bool,
+    /// Bytes of active data segments placed in this memory.
+    pub data_bytes: u64,
+    /// Instructions naming this memory (loads, stores, bulk, atomics, ...).
+    pub instructions: u64,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub memories: Vec<MemoryInfo>,
+    /// For object files: the `mmcc.memories` section.
+    pub object_memories: Option<MemoriesSection>,
+    pub is_object: bool,
+}
+
+pub fn inspect(bytes: &[u8]) -> Result<Report> {
+    let mut report = Report::default();
+    let mut counts: BTreeMap<u32, u64> = BTreeMap::new();
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload.context("not a valid WebAssembly file")? {
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import?;
+                    if let TypeRef::Memory(m) = import.ty {
+                        let index = report.memories.len() as u32;
+                        report.memories.push(MemoryInfo {
+                            index,
+                            import: Some((import.module.to_string(), import.name.to_string())),
+                            min_pages: m.initial,
+                            max_pages: m.maximum,
+                            shared: m.shared,
+                            memory64: m.memory64,
+                            ..Default::default()
+                        });
+                    }
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for m in reader {
+                    let m = m?;
+                    let index = report.memories.len() as u32;
+                    report.memories.push(MemoryInfo {
+                        index,
+                        min_pages: m.initial,
+                        max_pages: m.maximum,
+                        shared: m.shared,
+                        memory64: m.memory64,
+                        ..Default::default()
+                    });
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for e in reader {
+                    let e = e?;
+                    if e.kind == wasmparser::ExternalKind::Memory {
+                        if let Some(m) = report.memories.get_mut(e.index as usize) {
+                            m.exports.push(e.name.to_string());
+                        }
+                    }
+                }
+            }
+            Payload::DataSection(reader) => {
+                for d in reader {
+                    let d = d?;
+                    if let wasmparser::DataKind::Active { memory_index, .. } = d.kind {
+                        if let Some(m) = report.memories.get_mut(memory_index as usize) {
+                            m.data_bytes += d.data.len() as u64;
+                        }
+                    }
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                let mut reader = body.get_operators_reader()?;
+                let mut counter = MemoryCounter { counts: &mut counts };
+                while !reader.eof() {
+                    reader.visit_operator(&mut counter)?;
+                }
+            }
+            Payload::CustomSection(reader) => match reader.name() {
+                SECTION_NAME => report.object_memories = Some(MemoriesSection::decode(reader.data())?),
+                "linking" => report.is_object = true,
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    for (index, n) in counts {
+        if let Some(m) = report.memories.get_mut(index as usize) {
+            m.instructions += n;
+        }
+    }
+    Ok(report)
+}
+
+impl Report {
+    /// Human-readable text, one line per memory.
+    pub fn render(&self, name: &str) -> String {
+        let mut s = String::new();
+        let kind = if self.is_object { "relocatable object" } else { "module" };
+        let _ = writeln!(s, "{name}: {kind}, {} memor{}", self.memories.len(), if self.memories.len() == 1 { "y" } else { "ies" });
+        let keys: BTreeMap<u32, String> = self
+            .object_memories
+            .iter()
+            .flat_map(|o| o.memories.iter().map(|m| (m.index, m.key.to_string())))
+            .collect();
+        for m in &self.memories {
+            let limits = match m.max_pages {
+                Some(max) => format!("pages {}..{}", m.min_pages, max),
+                None => format!("pages {}..", m.min_pages),
+            };
+            let origin = match &m.import {
+                Some((module, field)) => format!("imported from {module}.{field}"),
+                None => "defined".to_string(),
+            };
+            let exports = if m.exports.is_empty() {
+                "not exported".to_string()
+            } else {
+                format!("exported as {}", m.exports.iter().map(|e| format!("\"{e}\"")).collect::<Vec<_>>().join(", "))
+            };
+            let _ = write!(
+                s,
+                "  memory {}: {origin}, {limits}{}{}, {exports}, {} data bytes, {} instructions",
+                m.index,
+                if m.shared { ", shared" } else { "" },
+                if m.memory64 { ", 64-bit" } else { "" },
+                m.data_bytes,
+                m.instructions
+            );
+            if self.is_object {
+                let key = if m.index == 0 { Some("0".to_string()) } else { keys.get(&m.index).cloned() };
+                if let Some(key) = key {
+                    let _ = write!(s, ", key {key}");
+                }
+            }
+            s.push('\n');
+        }
+        if let Some(o) = &self.object_memories {
+            let _ = writeln!(s, "  {SECTION_NAME}: {} memor{}, {} memory-index relocations", o.memories.len(), if o.memories.len() == 1 { "y" } else { "ies" }, o.relocs.len());
+        }
+        s
+    }
+}
+
+/// Counts, per memory index, the instructions that name it.
+struct MemoryCounter<'c> {
+    counts: &'c mut BTreeMap<u32, u64>,
+}
+
+impl MemoryCounter<'_> {
+    fn count(&mut self, memory: u32) {
+        *self.counts.entry(memory).or_default() += 1;
+    }
+}
+
+/// Every operator argument that names a memory is called `memarg`, `mem`,
+/// `dst_mem` or `src_mem` in wasmparser's operator table.
+macro_rules! count_memory_argument {
+    ($this:ident, memarg, $v:ident) => {
+        if let wasmparser::MemArgTarget::Memory(m) = $v.target { $this.count(m) }
+    };
+    ($this:ident, mem, $v:ident) => { $this.count($v) };
+    ($this:ident, dst_mem, $v:ident) => { $this.count($v) };
+    ($this:ident, src_mem, $v:ident) => { $this.count($v) };
+    ($this:ident, $other:ident, $v:ident) => { let _ = $v; };
+}
+
+macro_rules! define_counting_visitor {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $(
+            fn $visit(&mut self $($(, $arg: $argty)*)?) {
+                $($( count_memory_argument!(self, $arg, $arg); )*)?
+            }
+        )*
+    };
+}
+
+impl<'a> VisitOperator<'a> for MemoryCounter<'_> {
+    type Output = ();
+    fn simd_visitor(&mut self) -> Option<&mut dyn VisitSimdOperator<'a, Output = Self::Output>> {
+        Some(self)
+    }
+    wasmparser::for_each_visit_operator!(define_counting_visitor);
+}
+
+impl<'a> VisitSimdOperator<'a> for MemoryCounter<'_> {
+    wasmparser::for_each_visit_simd_operator!(define_counting_visitor);
+}

@@ -1,0 +1,96 @@
+//! From clang's optimized bitcode to a wasm object: load the module, run the
+//! memory-indexing pass, generate code with LLVM's WebAssembly backend.
+
+use super::{lower_module, Diagnostic, Features, Summary};
+use anyhow::{anyhow, Context as _, Result};
+use inkwell::context::Context;
+use inkwell::memory_buffer::MemoryBuffer;
+use inkwell::module::Module;
+use inkwell::targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetTriple};
+use inkwell::values::AsValueRef;
+use inkwell::OptimizationLevel;
+use llvm_sys::core::LLVMGetStringAttributeAtIndex;
+use std::sync::Once;
+
+/// How to generate code.
+#[derive(Clone, Debug)]
+pub struct CodegenOptions {
+    pub opt_level: OptimizationLevel,
+    /// Keep debug info (`-g`); otherwise the line tables the driver asked
+    /// clang for (to locate diagnostics) are stripped after the pass.
+    pub debug_info: bool,
+    pub features: Features,
+}
+
+/// The outcome of compiling one module.
+pub enum Compiled {
+    Object { bytes: Vec<u8>, summary: Summary },
+    /// Errors in the user's program.
+    Diagnostics(Vec<Diagnostic>),
+}
+
+/// Compiles bitcode (from `clang -emit-llvm -c`) to a wasm object whose
+/// memory-N operations are marker calls.
+pub fn compile_bitcode(bitcode: &[u8], name: &str, options: &CodegenOptions) -> Result<Compiled> {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| Target::initialize_webassembly(&InitializationConfig::default()));
+
+    let context = Context::create();
+    let buffer = MemoryBuffer::create_from_memory_range_copy(bitcode, name);
+    let module = Module::parse_bitcode_from_buffer(&buffer, &context)
+        .map_err(|e| anyhow!("cannot read the bitcode clang produced for {name}: {e}"))?;
+    let triple = module.get_triple();
+    let triple_str = triple.as_str().to_string_lossy().into_owned();
+    if !triple_str.starts_with("wasm32") {
+        return Err(anyhow!("{name}: expected a wasm32 module, got target `{triple_str}`"));
+    }
+    let target = Target::from_triple(&triple).map_err(|e| anyhow!("LLVM has no WebAssembly target: {e}"))?;
+    let features = target_features(&module);
+    let machine = target
+        .create_target_machine(
+            &TargetTriple::create(&triple_str),
+            "generic",
+            &features,
+            options.opt_level,
+            RelocMode::Static,
+            CodeModel::Default,
+        )
+        .context("cannot create the WebAssembly target machine")?;
+    let td = machine.get_target_data();
+
+    let summary = match unsafe { lower_module(module.as_mut_ptr(), td.as_mut_ptr(), options.features) } {
+        Ok(summary) => summary,
+        Err(diagnostics) => return Ok(Compiled::Diagnostics(diagnostics)),
+    };
+    if let Err(e) = module.verify() {
+        return Err(anyhow!("internal error: the memory-indexing pass produced invalid IR for {name}: {}", e.to_string()));
+    }
+    if !options.debug_info {
+        unsafe { llvm_sys::debuginfo::LLVMStripModuleDebugInfo(module.as_mut_ptr()) };
+    }
+    let object = machine
+        .write_to_memory_buffer(&module, FileType::Object)
+        .map_err(|e| anyhow!("LLVM code generation failed for {name}: {e}"))?;
+    Ok(Compiled::Object { bytes: object.as_slice().to_vec(), summary })
+}
+
+/// The `target-features` clang put on the module's functions (they reflect
+/// `-m...` flags); the target machine gets the same, so the object's
+/// `target_features` section is what clang would write.
+fn target_features(module: &Module) -> String {
+    let mut f = module.get_first_function();
+    while let Some(function) = f {
+        let key = "target-features";
+        let attr = unsafe {
+            LLVMGetStringAttributeAtIndex(function.as_value_ref(), u32::MAX, key.as_ptr() as *const _, key.len() as u32)
+        };
+        if !attr.is_null() {
+            let mut len = 0;
+            let p = unsafe { llvm_sys::core::LLVMGetStringAttributeValue(attr, &mut len) };
+            let bytes = unsafe { std::slice::from_raw_parts(p as *const u8, len as usize) };
+            return String::from_utf8_lossy(bytes).into_owned();
+        }
+        f = function.get_next_function();
+    }
+    String::new()
+}

@@ -1,0 +1,23 @@
+//! mmcc: a C/C++ toolchain for WebAssembly multi-memory.
+//!
+//! The pipeline, one module per stage (a C program goes top to bottom):
+//!
+//! 1. [`driver`]: clang-compatible flags; runs clang-19 with the mmcc plugin
+//!    to get optimized LLVM bitcode.
+//! 2. [`ir`]: the memory-indexing pass (memory-N operations become markers)
+//!    and LLVM code generation to a wasm object.
+//! 3. [`object`]: the object writer (markers become memory-indexed
+//!    instructions; a multi-memory object file).
+//! 4. [`link`]: the patched wasm-ld lays out every memory.
+//! 5. [`inspect`] and [`run`]: look at and run the result.
+//!
+//! [`marker`] is the table both the IR pass and the object writer use.
+
+pub mod driver;
+pub mod inspect;
+pub mod ir;
+pub mod link;
+pub mod marker;
+pub mod object;
+pub mod run;
+pub mod toolchain;

@@ -1,0 +1,537 @@
+//! The relocation-aware object writer: turns the wasm object LLVM produced
+//! from marker-carrying IR into a multi-memory object file
+//! (docs/object-format.md).
+//!
+//! What changes in the object:
+//! - every `call` to a marker becomes the instruction the marker stands for,
+//!   with a 5-byte memory index and an entry in `mmcc.memories`;
+//! - the code relocations after it move to their new offsets; function-offset
+//!   relocations (debug info) move with the code they point into;
+//! - marker imports leave the import section, marker symbols leave the symbol
+//!   table, and function and symbol indices are renumbered everywhere
+//!   (symbol table, COMDATs, init functions, relocations, call immediates);
+//! - one memory import per non-default memory joins the default memory import;
+//! - `target_features` gains `+multimemory`.
+//!
+//! An object without markers is returned byte for byte as it came.
+//!
+//! The code section is rewritten at the byte level, guided by the
+//! relocations: a marker call is exactly the `call` whose function-index
+//! relocation names a marker symbol, so no instruction decoding is needed and
+//! every byte that is not a marker call is copied unchanged.
+
+pub mod linking;
+pub mod memories;
+
+use crate::marker::{write_padded_u32, write_u32, Marker, MemoryKey, ValType};
+use anyhow::{bail, ensure, Context, Result};
+use linking::{LinkingSection, RelocSection, Symbol, COMDAT_FUNCTION, WASM_SYM_UNDEFINED};
+use memories::{Declaration, MemoriesSection, MemoryReloc, ObjectMemory};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+use wasmparser::{Parser, Payload, RelocationType, TypeRef};
+
+/// What the writer did, for `-v` and tests.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RewriteSummary {
+    /// Number of marker calls replaced by instructions.
+    pub instructions: usize,
+    /// The non-default memories the object uses, in object index order.
+    pub memories: Vec<MemoryKey>,
+}
+
+/// Declarations to record for memories (from the command line or source).
+pub type Declarations = BTreeMap<MemoryKey, Declaration>;
+
+/// One section of the input, in file order.
+struct Section {
+    id: u8,
+    /// Contents, without id and size.
+    range: Range<usize>,
+    /// For custom sections.
+    name: Option<String>,
+}
+
+struct Import {
+    module: String,
+    name: String,
+    ty: TypeRef,
+}
+
+/// Rewrites an LLVM wasm object. `declarations` are attached to the memories
+/// the object uses (a memory with no entry is recorded as merely used).
+pub fn rewrite(input: &[u8], declarations: &Declarations) -> Result<(Vec<u8>, RewriteSummary)> {
+    let module = ParsedObject::parse(input)?;
+    if module.markers.is_empty() {
+        return Ok((input.to_vec(), RewriteSummary::default()));
+    }
+    module.rewrite(input, declarations)
+}
+
+struct ParsedObject {
+    sections: Vec<Section>,
+    func_types: Vec<(Vec<wasmparser::ValType>, Vec<wasmparser::ValType>)>,
+    imports: Vec<Import>,
+    /// Ranges of each function body's contents (after its size).
+    bodies: Vec<Range<usize>>,
+    /// Old function index -> marker, for marker imports.
+    markers: BTreeMap<u32, Marker>,
+    imported_functions: u32,
+}
+
+impl ParsedObject {
+    fn parse(input: &[u8]) -> Result<ParsedObject> {
+        let mut object = ParsedObject {
+            sections: Vec::new(),
+            func_types: Vec::new(),
+            imports: Vec::new(),
+            bodies: Vec::new(),
+            markers: BTreeMap::new(),
+            imported_functions: 0,
+        };
+        for payload in Parser::new(0).parse_all(input) {
+            let payload = payload.context("not a valid WebAssembly object file")?;
+            match &payload {
+                Payload::Version { encoding, .. } => {
+                    ensure!(*encoding == wasmparser::Encoding::Module, "a WebAssembly component is not an object file");
+                }
+                Payload::TypeSection(reader) => {
+                    for group in reader.clone() {
+                        for ty in group?.into_types() {
+                            match ty.composite_type.inner {
+                                wasmparser::CompositeInnerType::Func(f) => {
+                                    object.func_types.push((f.params().to_vec(), f.results().to_vec()))
+                                }
+                                _ => object.func_types.push((Vec::new(), Vec::new())),
+                            }
+                        }
+                    }
+                }
+                Payload::ImportSection(reader) => {
+                    for import in reader.clone().into_imports() {
+                        let import = import?;
+                        object.imports.push(Import {
+                            module: import.module.to_string(),
+                            name: import.name.to_string(),
+                            ty: import.ty,
+                        });
+                    }
+                }
+                Payload::CodeSectionEntry(body) => {
+                    let r = body.range();
+                    object.bodies.push(r.start as usize..r.end as usize);
+                }
+                Payload::CustomSection(reader) => {
+                    let start = reader.data_offset() as usize;
+                    object.sections.push(Section {
+                        id: 0,
+                        range: start..start + reader.data().len(),
+                        name: Some(reader.name().to_string()),
+                    });
+                    continue;
+                }
+                _ => {}
+            }
+            if let Some((id, range)) = payload.as_section() {
+                object.sections.push(Section { id, range: range.start as usize..range.end as usize, name: None });
+            }
+        }
+        for import in &object.imports {
+            let TypeRef::Func(type_index) = import.ty else { continue };
+            let index = object.imported_functions;
+            object.imported_functions += 1;
+            let Some(marker) = Marker::parse(&import.name)? else { continue };
+            let sig = object.func_types.get(type_index as usize).context("import has an unknown type")?;
+            check_signature(&marker, sig)?;
+            object.markers.insert(index, marker);
+        }
+        Ok(object)
+    }
+
+    fn section_data<'a>(&self, input: &'a [u8], s: &Section) -> &'a [u8] {
+        &input[s.range.clone()]
+    }
+
+    fn rewrite(&self, input: &[u8], declarations: &Declarations) -> Result<(Vec<u8>, RewriteSummary)> {
+        // Memory index space: the object's existing memory imports (LLVM's
+        // `env.__linear_memory`), then one import per other memory key.
+        let existing_memories =
+            self.imports.iter().filter(|i| matches!(i.ty, TypeRef::Memory(_))).count() as u32;
+        let keys: BTreeSet<MemoryKey> = self
+            .markers
+            .values()
+            .flat_map(|m| m.memories.iter().cloned())
+            .filter(|k| *k != MemoryKey::Numbered(0))
+            .collect();
+        let first_new = existing_memories.max(1);
+        let object_index: HashMap<MemoryKey, u32> = std::iter::once((MemoryKey::Numbered(0), 0))
+            .chain(keys.iter().cloned().zip(first_new..))
+            .collect();
+
+        // Function renumbering: marker imports disappear.
+        let new_function_index = |old: u32| -> u32 { old - self.markers.range(..old).count() as u32 };
+
+        // Symbols: marker symbols disappear, the rest are renumbered.
+        let linking_section = self
+            .sections
+            .iter()
+            .find(|s| s.name.as_deref() == Some("linking"))
+            .context("the object has no `linking` section (not a relocatable object?)")?;
+        let mut linking = LinkingSection::parse(self.section_data(input, linking_section), linking_section.range.start)
+            .context("malformed `linking` section")?;
+        let symbols = linking.symbols.take().unwrap_or_default();
+        let mut marker_symbols: HashMap<u32, Marker> = HashMap::new();
+        let mut new_symbol_index: Vec<Option<u32>> = Vec::with_capacity(symbols.len());
+        let mut kept_symbols = Vec::new();
+        for (i, symbol) in symbols.into_iter().enumerate() {
+            match symbol.function_index().and_then(|f| self.markers.get(&f)) {
+                Some(marker) => {
+                    let flags = match symbol { Symbol::Indexed { flags, .. } => flags, _ => 0 };
+                    ensure!(flags & WASM_SYM_UNDEFINED != 0, "marker `{}` is defined in the object", marker.symbol_name());
+                    marker_symbols.insert(i as u32, marker.clone());
+                    new_symbol_index.push(None);
+                }
+                None => {
+                    new_symbol_index.push(Some(kept_symbols.len() as u32));
+                    let symbol = match symbol {
+                        Symbol::Indexed { kind: 0, flags, index, name } => {
+                            Symbol::Indexed { kind: 0, flags, index: new_function_index(index), name }
+                        }
+                        other => other,
+                    };
+                    kept_symbols.push(symbol);
+                }
+            }
+        }
+        linking.symbols = Some(kept_symbols);
+        let renumber_symbol = |old: u32| -> Result<u32> {
+            new_symbol_index
+                .get(old as usize)
+                .copied()
+                .context("relocation names a symbol that does not exist")?
+                .context("a marker is used other than by a direct call")
+        };
+        if let Some(init) = &mut linking.init_funcs {
+            for (_, symbol) in init.iter_mut() {
+                *symbol = renumber_symbol(*symbol)?;
+            }
+        }
+        if let Some(comdats) = &mut linking.comdats {
+            for c in comdats {
+                for (kind, index) in &mut c.members {
+                    if *kind == COMDAT_FUNCTION {
+                        *index = new_function_index(*index);
+                    }
+                }
+            }
+        }
+
+        // Relocation sections, by target section index.
+        let mut relocs: BTreeMap<u32, (usize, RelocSection)> = BTreeMap::new();
+        for (i, s) in self.sections.iter().enumerate() {
+            if s.name.as_deref().is_some_and(|n| n.starts_with("reloc.")) {
+                let r = RelocSection::parse(self.section_data(input, s), s.range.start)
+                    .with_context(|| format!("malformed `{}` section", s.name.as_deref().unwrap_or("")))?;
+                relocs.insert(r.target_section, (i, r));
+            }
+        }
+
+        // The code section.
+        let code_index = self.sections.iter().position(|s| s.id == 10).context("object has no code section")?;
+        let code = &self.sections[code_index];
+        let code_relocs = relocs.get(&(code_index as u32)).map(|(_, r)| r.entries.clone()).unwrap_or_default();
+        let rewritten = rewrite_code(
+            input,
+            code.range.clone(),
+            &self.bodies,
+            &code_relocs,
+            &marker_symbols,
+            &object_index,
+            &renumber_symbol,
+            &new_symbol_index,
+            &linking,
+        )?;
+
+        // Relocations of other sections: renumber symbols, move function offsets.
+        for (target, (_, section)) in relocs.iter_mut() {
+            if *target == code_index as u32 {
+                section.entries = rewritten.relocs.clone();
+                continue;
+            }
+            for e in &mut section.entries {
+                if e.ty == RelocationType::TypeIndexLeb {
+                    continue;
+                }
+                let old_symbol = e.index;
+                e.index = renumber_symbol(old_symbol)?;
+                if matches!(e.ty, RelocationType::FunctionOffsetI32 | RelocationType::FunctionOffsetI64) {
+                    e.addend = rewritten.move_function_offset(old_symbol, e.addend, &linking, &new_symbol_index, self)?;
+                }
+            }
+        }
+
+        // Assemble the new object, section by section in the original order.
+        let mut out = Vec::with_capacity(input.len() + 64);
+        out.extend_from_slice(&input[..8]);
+        let mut summary = RewriteSummary { instructions: rewritten.instructions, memories: keys.iter().cloned().collect() };
+        for (i, s) in self.sections.iter().enumerate() {
+            match (s.id, s.name.as_deref()) {
+                (2, _) => write_section(&mut out, 2, &self.import_section(&keys, existing_memories)?),
+                (10, _) => write_section(&mut out, 10, &rewritten.code),
+                (7 | 8 | 9, _) => bail!("unexpected export, start or element section in a relocatable object"),
+                (0, Some("linking")) => write_custom(&mut out, "linking", &linking.encode()),
+                (0, Some("name")) => bail!("objects with a `name` section are not supported"),
+                (0, Some("target_features")) => {
+                    write_custom(&mut out, "target_features", &add_feature(self.section_data(input, s), "multimemory")?)
+                }
+                (0, Some(name)) if name.starts_with("reloc.") => {
+                    let (_, section) = relocs.values().find(|(idx, _)| *idx == i).expect("parsed above");
+                    write_custom(&mut out, name, &section.encode());
+                }
+                (0, Some(memories::SECTION_NAME)) => bail!("the object already has a `{}` section", memories::SECTION_NAME),
+                (0, Some(name)) => write_custom(&mut out, name, self.section_data(input, s)),
+                (id, _) => write_section(&mut out, id, self.section_data(input, s)),
+            }
+        }
+        let memories = MemoriesSection {
+            memories: keys
+                .iter()
+                .map(|k| ObjectMemory {
+                    index: object_index[k],
+                    key: k.clone(),
+                    declaration: declarations.get(k).cloned().unwrap_or_default(),
+                })
+                .collect(),
+            relocs: rewritten.memory_relocs,
+        };
+        write_custom(&mut out, memories::SECTION_NAME, &memories.encode());
+        summary.memories.sort();
+        Ok((out, summary))
+    }
+
+    /// The import section without marker imports, with one memory import per
+    /// non-default memory key.
+    fn import_section(&self, keys: &BTreeSet<MemoryKey>, existing_memories: u32) -> Result<Vec<u8>> {
+        let mut section = wasm_encoder::ImportSection::new();
+        let mut function_index = 0u32;
+        for import in &self.imports {
+            if let TypeRef::Func(_) = import.ty {
+                function_index += 1;
+                if self.markers.contains_key(&(function_index - 1)) {
+                    continue;
+                }
+            }
+            let ty = RoundtripReencoder.entity_type(import.ty)?;
+            section.import(&import.module, &import.name, ty);
+        }
+        let memory = |section: &mut wasm_encoder::ImportSection, name: String| {
+            let ty = wasm_encoder::MemoryType {
+                minimum: 0,
+                maximum: None,
+                memory64: false,
+                shared: false,
+                page_size_log2: None,
+            };
+            section.import("env", &name, ty);
+        };
+        if existing_memories == 0 {
+            memory(&mut section, "__linear_memory".to_string());
+        }
+        for key in keys {
+            memory(&mut section, format!("__linear_memory.{key}"));
+        }
+        let mut out = Vec::new();
+        wasm_encoder::Encode::encode(&section, &mut out);
+        // `Encode` writes the section contents with their size prefix; strip
+        // it, write_section adds id and size.
+        let mut reader = wasmparser::BinaryReader::new(&out, 0);
+        let len = reader.read_var_u32()? as usize;
+        Ok(out[out.len() - len..].to_vec())
+    }
+}
+
+/// Result of rewriting the code section.
+struct RewrittenCode {
+    code: Vec<u8>,
+    relocs: Vec<wasmparser::RelocationEntry>,
+    memory_relocs: Vec<MemoryReloc>,
+    instructions: usize,
+    /// Per defined function: (old body offset, size delta) of each replacement.
+    edits: Vec<Vec<(u32, i64)>>,
+}
+
+impl RewrittenCode {
+    /// Moves the addend of a function-offset relocation (an offset inside a
+    /// function body, used by DWARF) past the replacements before it.
+    fn move_function_offset(
+        &self,
+        old_symbol: u32,
+        addend: i64,
+        linking: &LinkingSection,
+        new_symbol_index: &[Option<u32>],
+        object: &ParsedObject,
+    ) -> Result<i64> {
+        let new_symbol = new_symbol_index[old_symbol as usize].context("function offset into a marker")?;
+        let symbols = linking.symbols.as_ref().expect("symbols present");
+        let Some(function) = symbols[new_symbol as usize].function_index() else { return Ok(addend) };
+        let imported = object.imported_functions - object.markers.len() as u32;
+        let Some(defined) = function.checked_sub(imported) else { return Ok(addend) };
+        let edits = self.edits.get(defined as usize).context("function offset into an unknown function")?;
+        let delta: i64 = edits.iter().filter(|(at, _)| (*at as i64) < addend).map(|(_, d)| d).sum();
+        Ok(addend + delta)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rewrite_code(
+    input: &[u8],
+    section: Range<usize>,
+    bodies: &[Range<usize>],
+    relocs: &[wasmparser::RelocationEntry],
+    marker_symbols: &HashMap<u32, Marker>,
+    object_index: &HashMap<MemoryKey, u32>,
+    renumber_symbol: &dyn Fn(u32) -> Result<u32>,
+    new_symbol_index: &[Option<u32>],
+    linking: &LinkingSection,
+) -> Result<RewrittenCode> {
+    let symbols = linking.symbols.as_ref().expect("symbols present");
+    let mut relocs = relocs.to_vec();
+    relocs.sort_by_key(|r| r.offset);
+    let mut out = RewrittenCode { code: Vec::new(), relocs: Vec::new(), memory_relocs: Vec::new(), instructions: 0, edits: Vec::new() };
+    write_u32(&mut out.code, bodies.len() as u32);
+    let mut next_reloc = 0;
+    for body in bodies {
+        // Relocations inside this body, as body-relative offsets.
+        let mut content = Vec::with_capacity(body.len());
+        let mut body_relocs = Vec::new(); // (new body offset, entry)
+        let mut body_memory = Vec::new(); // (new body offset, object memory index)
+        let mut edits = Vec::new();
+        let mut copied = body.start;
+        while next_reloc < relocs.len() && section.start + (relocs[next_reloc].offset as usize) < body.end {
+            let r = relocs[next_reloc];
+            next_reloc += 1;
+            let at = section.start + r.offset as usize;
+            ensure!(at >= copied, "overlapping relocations in the code section");
+            match (r.ty, marker_symbols.get(&r.index)) {
+                (RelocationType::FunctionIndexLeb, Some(marker)) => {
+                    // `call <marker>`: opcode 0x10 then the 5-byte index.
+                    ensure!(at > body.start && input[at - 1] == 0x10, "marker `{}` is used other than by a direct call", marker.symbol_name());
+                    ensure!(at + 5 <= body.end, "truncated call in the code section");
+                    content.extend_from_slice(&input[copied..at - 1]);
+                    let before = content.len();
+                    let mut indices = Vec::new();
+                    marker.encode(|k| object_index[k], &mut content, &mut indices);
+                    for (pos, key) in indices {
+                        if object_index[&key] != 0 {
+                            body_memory.push((pos as u32, object_index[&key]));
+                        }
+                    }
+                    let delta = (content.len() - before) as i64 - 6;
+                    edits.push(((at - 1 - body.start) as u32, delta));
+                    copied = at + 5;
+                    out.instructions += 1;
+                }
+                (_, Some(marker)) => bail!("marker `{}` is used other than by a direct call", marker.symbol_name()),
+                (ty, None) => {
+                    content.extend_from_slice(&input[copied..at]);
+                    let mut moved = r;
+                    moved.offset = content.len() as u32;
+                    if ty != RelocationType::TypeIndexLeb {
+                        moved.index = renumber_symbol(r.index)?;
+                    }
+                    if ty == RelocationType::FunctionIndexLeb {
+                        // Keep the object self-consistent: the call immediate
+                        // holds the renumbered function index (kept symbols
+                        // already carry new function indices).
+                        let new_symbol = new_symbol_index[r.index as usize].expect("not a marker");
+                        let function = symbols[new_symbol as usize].function_index().context("call relocation against a non-function symbol")?;
+                        ensure!(at + 5 <= body.end, "truncated relocation in the code section");
+                        write_padded_u32(&mut content, function);
+                        copied = at + 5;
+                    } else {
+                        copied = at;
+                    }
+                    body_relocs.push(moved);
+                }
+            }
+        }
+        content.extend_from_slice(&input[copied..body.end]);
+        write_u32(&mut out.code, content.len() as u32);
+        let base = out.code.len() as u32;
+        for mut r in body_relocs {
+            r.offset += base;
+            out.relocs.push(r);
+        }
+        for (pos, index) in body_memory {
+            out.memory_relocs.push(MemoryReloc { offset: base + pos, index });
+        }
+        out.code.extend_from_slice(&content);
+        out.edits.push(edits);
+    }
+    ensure!(next_reloc == relocs.len(), "code relocation outside every function body");
+    Ok(out)
+}
+
+/// Checks that a marker import has the instruction's stack signature.
+fn check_signature(marker: &Marker, sig: &(Vec<wasmparser::ValType>, Vec<wasmparser::ValType>)) -> Result<()> {
+    let convert = |types: &[ValType]| -> Vec<wasmparser::ValType> {
+        types
+            .iter()
+            .map(|t| match t {
+                ValType::I32 => wasmparser::ValType::I32,
+                ValType::I64 => wasmparser::ValType::I64,
+                ValType::F32 => wasmparser::ValType::F32,
+                ValType::F64 => wasmparser::ValType::F64,
+                ValType::V128 => wasmparser::ValType::V128,
+            })
+            .collect()
+    };
+    let (params, results) = (convert(marker.op.params), convert(marker.op.results));
+    ensure!(
+        sig.0 == params && sig.1 == results,
+        "marker `{}` has type {:?} -> {:?}, but `{}` needs {:?} -> {:?}",
+        marker.symbol_name(),
+        sig.0,
+        sig.1,
+        marker.op.name,
+        params,
+        results
+    );
+    Ok(())
+}
+
+/// Adds `+name` to a `target_features` section unless it is there already.
+fn add_feature(data: &[u8], name: &str) -> Result<Vec<u8>> {
+    let mut r = wasmparser::BinaryReader::new(data, 0);
+    let count = r.read_var_u32()?;
+    let mut entries = Vec::new();
+    for _ in 0..count {
+        let prefix = r.read_u8()?;
+        let feature = r.read_string()?.to_string();
+        entries.push((prefix, feature));
+    }
+    if !entries.iter().any(|(_, f)| f == name) {
+        entries.push((b'+', name.to_string()));
+    }
+    let mut out = Vec::new();
+    write_u32(&mut out, entries.len() as u32);
+    for (prefix, feature) in entries {
+        out.push(prefix);
+        memories::write_string(&mut out, &feature);
+    }
+    Ok(out)
+}
+
+fn write_section(out: &mut Vec<u8>, id: u8, contents: &[u8]) {
+    out.push(id);
+    write_u32(out, contents.len() as u32);
+    out.extend_from_slice(contents);
+}
+
+fn write_custom(out: &mut Vec<u8>, name: &str, contents: &[u8]) {
+    let mut payload = Vec::new();
+    memories::write_string(&mut payload, name);
+    payload.extend_from_slice(contents);
+    write_section(out, 0, &payload);
+}

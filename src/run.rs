@@ -1,0 +1,82 @@
+//! Running modules in process on wasmtime, with WASI preview 1
+//! (`mmtool run`, and the test suite's engine).
+
+use anyhow::{Context, Result};
+use wasmtime::{Config, Engine, Linker, Module, Store};
+use wasmtime_wasi::p1::WasiP1Ctx;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{I32Exit, WasiCtxBuilder};
+
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// argv[1..] for the program (argv[0] is the module's name).
+    pub args: Vec<String>,
+    /// Host directories to make visible: (host path, guest path).
+    pub dirs: Vec<(String, String)>,
+    /// Capture stdout/stderr instead of inheriting them.
+    pub capture: bool,
+}
+
+/// What a run produced.
+#[derive(Clone, Debug, Default)]
+pub struct RunResult {
+    pub exit_code: i32,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// Every exported memory's bytes after the run, by export name.
+    pub memories: Vec<(String, Vec<u8>)>,
+}
+
+/// An engine with the features mmcc's output may use.
+pub fn engine() -> Result<Engine> {
+    let mut config = Config::new();
+    config.wasm_multi_memory(true).wasm_bulk_memory(true).wasm_simd(true).wasm_threads(true);
+    Engine::new(&config).map_err(anyhow::Error::from).context("cannot create the wasmtime engine")
+}
+
+/// Instantiates a WASI command module and runs `_start`.
+pub fn run_module(name: &str, bytes: &[u8], options: &RunOptions) -> Result<RunResult> {
+    let engine = engine()?;
+    let module = Module::new(&engine, bytes).map_err(anyhow::Error::from).with_context(|| format!("{name} is not a valid module for wasmtime"))?;
+    let mut builder = WasiCtxBuilder::new();
+    let mut argv = vec![name.to_string()];
+    argv.extend(options.args.iter().cloned());
+    builder.args(&argv);
+    for (host, guest) in &options.dirs {
+        builder
+            .preopened_dir(host, guest, wasmtime_wasi::FsPerms::ReadWrite)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("cannot open directory {host}"))?;
+    }
+    let (stdout, stderr) = (MemoryOutputPipe::new(usize::MAX), MemoryOutputPipe::new(usize::MAX));
+    if options.capture {
+        builder.stdout(stdout.clone()).stderr(stderr.clone());
+    } else {
+        builder.inherit_stdio();
+    }
+    let wasi: WasiP1Ctx = builder.build_p1();
+    let mut store = Store::new(&engine, wasi);
+    let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
+    wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |cx| cx).map_err(anyhow::Error::from)?;
+    let instance = linker.instantiate(&mut store, &module).map_err(anyhow::Error::from).with_context(|| format!("cannot instantiate {name}"))?;
+    let start = instance
+        .get_typed_func::<(), ()>(&mut store, "_start")
+        .map_err(anyhow::Error::from)
+        .with_context(|| format!("{name} has no `_start` function (not a WASI command)"))?;
+    let exit_code = match start.call(&mut store, ()) {
+        Ok(()) => 0,
+        Err(e) => match e.downcast_ref::<I32Exit>() {
+            Some(exit) => exit.0,
+            None => return Err(anyhow::Error::from(e).context(format!("{name} trapped"))),
+        },
+    };
+    let mut memories = Vec::new();
+    let exports: Vec<(String, wasmtime::Extern)> =
+        instance.exports(&mut store).map(|e| (e.name().to_string(), e.into_extern())).collect();
+    for (export, ext) in exports {
+        if let Some(memory) = ext.into_memory() {
+            memories.push((export, memory.data(&store).to_vec()));
+        }
+    }
+    Ok(RunResult { exit_code, stdout: stdout.contents().to_vec(), stderr: stderr.contents().to_vec(), memories })
+}

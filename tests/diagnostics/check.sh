@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Checks the mmcc clang plugin's diagnostics against the expectations written
+# in the test files of this directory (format: README.md here).
+#
+#   tests/diagnostics/check.sh [FILE...]
+#
+# Environment: PLUGIN (default <repo>/.build/plugin/libmmcc-plugin.so, built
+# with clang-plugin/build.sh if missing), CLANG (clang-19), CLANGXX
+# (clang++-19).
+#
+# Each file is compiled with
+#   clang-19 --target=wasm32-wasip1 -fsyntax-only -fplugin=$PLUGIN FILE
+# (clang++-19 for .cpp). A file passes when clang reports exactly the
+# expected errors and warnings (notes are ignored) and exits non-zero
+# exactly when an error is expected. Files without expectations must compile
+# without any diagnostic, also at -O0/-O2 with -Werror and -emit-llvm.
+# A few more checks (warning flags, the attribute in the IR) follow the
+# files. Prints "N passed, M failed"; exits 1 if anything failed.
+set -uo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+PLUGIN="${PLUGIN:-$repo/.build/plugin/libmmcc-plugin.so}"
+CLANG="${CLANG:-clang-19}"
+CLANGXX="${CLANGXX:-clang++-19}"
+
+if [ ! -f "$PLUGIN" ]; then
+  "$repo/clang-plugin/build.sh" "$(dirname "$PLUGIN")" >/dev/null || {
+    echo "check.sh: could not build the plugin" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  }
+fi
+
+if [ "$#" -gt 0 ]; then
+  files=("$@")
+else
+  files=()
+  for f in "$here"/*.c "$here"/*.cpp; do
+    [ -e "$f" ] && files+=("$f")
+  done
+fi
+
+PLUGIN="$PLUGIN" CLANG="$CLANG" CLANGXX="$CLANGXX" \
+  exec python3 - "${files[@]}" <<'PYTHON'
+import os, re, subprocess, sys, tempfile
+
+plugin = os.environ["PLUGIN"]
+clang, clangxx = os.environ["CLANG"], os.environ["CLANGXX"]
+base_flags = ["--target=wasm32-wasip1", "-fplugin=" + plugin,
+              "-fno-color-diagnostics", "-fno-caret-diagnostics",
+              "-ferror-limit=0"]
+
+# One expectation: "expect-error: text", "expect-warning@col=12: text".
+# Several may share a line; each one's text runs to the next "expect-" (an
+# optional "//" before it is dropped) or to the end of the line.
+EXPECT = re.compile(
+    r"expect-(error|warning)(?:@col=(\d+))?:\s*(.*?)\s*(?=(?://\s*)?expect-(?:error|warning)\b|\*/|$)")
+DIAG = re.compile(r"^(.*?):(\d+):(\d+): (error|warning|fatal error): (.*)$")
+
+passed = failed = 0
+def result(name, problems):
+    global passed, failed
+    if problems:
+        failed += 1
+        print("FAIL " + name)
+        for p in problems:
+            print("     " + p)
+    else:
+        passed += 1
+        print("ok   " + name)
+
+def compiler(path):
+    return clangxx if path.endswith(".cpp") else clang
+
+def run(path, extra):
+    p = subprocess.run([compiler(path)] + base_flags + extra + [path],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    return p.returncode, p.stdout
+
+def diagnostics(output):
+    out = []
+    for line in output.splitlines():
+        m = DIAG.match(line)
+        if m:
+            kind = "error" if m.group(4) == "fatal error" else m.group(4)
+            out.append((m.group(1), int(m.group(2)), int(m.group(3)), kind,
+                        m.group(5)))
+    return out
+
+def check_file(path):
+    expected = []
+    with open(path) as f:
+        for lineno, text in enumerate(f, 1):
+            for m in EXPECT.finditer(text):
+                col = int(m.group(2)) if m.group(2) else None
+                expected.append([lineno, col, m.group(1), m.group(3), False])
+    rc, output = run(path, ["-fsyntax-only"])
+    problems = []
+    for (file, line, col, kind, msg) in diagnostics(output):
+        same_file = os.path.realpath(file) == os.path.realpath(path)
+        match = None
+        for e in expected:
+            if (not e[4] and same_file and e[0] == line and e[2] == kind
+                    and (e[1] is None or e[1] == col) and e[3] in msg):
+                match = e
+                break
+        if match:
+            match[4] = True
+        else:
+            problems.append("unexpected %s at %s:%d:%d: %s"
+                            % (kind, os.path.basename(file), line, col, msg))
+    for e in expected:
+        if not e[4]:
+            where = "%d" % e[0] + (":%d" % e[1] if e[1] else "")
+            problems.append("missing %s at line %s: %s" % (e[2], where, e[3]))
+    wants_error = any(e[2] == "error" for e in expected)
+    if wants_error and rc == 0:
+        problems.append("clang exited 0 although errors are expected")
+    if not wants_error and rc != 0:
+        problems.append("clang exited %d without an expected error" % rc)
+    if problems and output.strip():
+        problems.append("clang said:\n       " +
+                        output.strip().replace("\n", "\n       "))
+    result(os.path.basename(path), problems)
+
+    # A clean file must also go through code generation untouched, at -O0
+    # and -O2, with -Werror: the plugin must add nothing.
+    if not expected:
+        for opt in ("-O0", "-O2"):
+            with tempfile.TemporaryDirectory() as tmp:
+                rc, output = run(path, [opt, "-Werror", "-emit-llvm", "-c",
+                                        "-o", os.path.join(tmp, "out.bc")])
+            result("%s (%s -Werror -emit-llvm -c)" % (os.path.basename(path), opt),
+                   [] if rc == 0 and not output.strip()
+                   else ["exit %d:\n       %s" % (rc, output.strip())])
+
+for path in sys.argv[1:]:
+    check_file(path)
+
+# --- Checks that need particular flags -------------------------------------
+with tempfile.TemporaryDirectory() as tmp:
+    src = os.path.join(tmp, "variadic.c")
+    with open(src, "w") as f:
+        f.write('int printf(const char *, ...);\n'
+                'void f(__attribute__((address_space(2))) char *p) {\n'
+                '  printf("%s", p);\n'
+                '}\n')
+
+    def flags_case(name, extra, want_rc, want_kind):
+        rc, output = run(src, ["-fsyntax-only"] + extra)
+        kinds = [d[3] for d in diagnostics(output)]
+        problems = []
+        if (rc != 0) != (want_rc != 0):
+            problems.append("exit code %d" % rc)
+        if kinds != ([want_kind] if want_kind else []):
+            problems.append("diagnostics %s, expected %s" % (kinds, want_kind))
+        if problems:
+            problems.append("clang said: " + output.strip())
+        result("variadic warning " + name, problems)
+
+    flags_case("(default)", [], 0, "warning")
+    flags_case("-Werror", ["-Werror"], 1, "error")
+    flags_case("-w", ["-w"], 0, None)
+    flags_case("-Werror -w", ["-Werror", "-w"], 0, None)
+    flags_case("plugin arg -Wno-mmcc-variadic-memory",
+               ["-fplugin-arg-mmcc-Wno-mmcc-variadic-memory"], 0, None)
+    flags_case("plugin arg -Werror=mmcc-variadic-memory",
+               ["-fplugin-arg-mmcc-Werror=mmcc-variadic-memory"], 1, "error")
+    flags_case("-Werror + plugin arg -Wno-error=mmcc-variadic-memory",
+               ["-Werror", "-fplugin-arg-mmcc-Wno-error=mmcc-variadic-memory"],
+               0, "warning")
+    flags_case("-Wno-mmcc-variadic-memory -Wno-unknown-warning-option",
+               ["-Wno-mmcc-variadic-memory", "-Wno-unknown-warning-option"],
+               0, None)
+
+    # The attribute reaches the IR as an annotation, in C and in C++.
+    for lang, ext in (("C", "c"), ("C++", "cpp")):
+        src = os.path.join(tmp, "attr." + ext)
+        with open(src, "w") as f:
+            f.write('__attribute__((wasm_memory)) char mem_a[65536];\n'
+                    '[[mmcc::wasm_memory]] char mem_b[16];\n'
+                    'char f(int i) { return mem_a[i] + mem_b[i]; }\n')
+        ll = os.path.join(tmp, "attr.ll")
+        rc, output = run(src, ["-S", "-emit-llvm", "-o", ll])
+        problems = [] if rc == 0 else ["exit %d: %s" % (rc, output)]
+        if rc == 0:
+            ir = open(ll).read()
+            ann = [l for l in ir.splitlines()
+                   if l.startswith("@llvm.global.annotations")]
+            if not ann or "mem_a" not in ann[0] or "mem_b" not in ann[0]:
+                problems.append("no @llvm.global.annotations for mem_a/mem_b")
+            if '"mmcc.wasm_memory\\00"' not in ir:
+                problems.append('annotation string "mmcc.wasm_memory" missing')
+        result("wasm_memory annotation in IR (%s)" % lang, problems)
+
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
+PYTHON
