@@ -15,6 +15,7 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
     let mut cmd = Command::new(clang);
     cmd.arg(format!("--target={TRIPLE}"))
         .arg(format!("--sysroot={}", tc.sysroot.display()))
+        .arg(format!("-resource-dir={}", tc.link_resource_dir.display()))
         // clang's wasm driver takes an absolute -fuse-ld= as the linker path.
         .arg(format!("-fuse-ld={}", tc.linker()?.display()));
     if inv.verbose {

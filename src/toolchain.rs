@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 /// `wasm32-wasi` (the same ABI as wasip1).
 const DEBIAN_WASI_INCLUDE: &str = "/usr/include/wasm32-wasi";
 const DEBIAN_WASI_LIB: &str = "/usr/lib/wasm32-wasi";
+/// Debian's compiler-rt for wasm32 (libclang-rt-19-dev-wasm32), in the
+/// layout clang uses for the `wasm32-wasi` triple.
+const DEBIAN_BUILTINS: &str = "/usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a";
 pub const TRIPLE: &str = "wasm32-wasip1";
 
 #[derive(Clone, Debug)]
@@ -24,6 +27,9 @@ pub struct Toolchain {
     pub wasm_ld: PathBuf,
     pub runtime_include: PathBuf,
     pub sysroot: PathBuf,
+    /// A clang resource folder for the link step: clang looks for
+    /// compiler-rt under `<resource>/lib/wasm32-unknown-wasip1/`.
+    pub link_resource_dir: PathBuf,
 }
 
 impl Toolchain {
@@ -42,7 +48,8 @@ impl Toolchain {
         let wasm_ld = std::env::var_os("MMCC_WASM_LD").map(PathBuf::from).unwrap_or_else(|| build.join("lld/bin/wasm-ld"));
         let runtime_include = root.join("runtime/include");
         let sysroot = build.join("sysroot");
-        let toolchain = Toolchain { root, clang, clangxx, plugin, wasm_ld, runtime_include, sysroot };
+        let link_resource_dir = build.join("clang-resource");
+        let toolchain = Toolchain { root, clang, clangxx, plugin, wasm_ld, runtime_include, sysroot, link_resource_dir };
         toolchain.ensure_sysroot()?;
         Ok(toolchain)
     }
@@ -63,14 +70,20 @@ impl Toolchain {
         if !Path::new(DEBIAN_WASI_INCLUDE).join("stdio.h").is_file() {
             bail!("wasi-libc is not installed ({DEBIAN_WASI_INCLUDE}/stdio.h is missing; Debian package wasi-libc); run ./install.sh");
         }
+        if !Path::new(DEBIAN_BUILTINS).is_file() {
+            bail!("compiler-rt for wasm32 is not installed ({DEBIAN_BUILTINS}; Debian package libclang-rt-19-dev-wasm32); run ./install.sh");
+        }
         let include = self.sysroot.join("include").join(TRIPLE);
         let lib = self.sysroot.join("lib").join(TRIPLE);
-        if include.exists() && lib.exists() {
+        let builtins_dir = self.link_resource_dir.join("lib/wasm32-unknown-wasip1");
+        let builtins = builtins_dir.join("libclang_rt.builtins.a");
+        if include.exists() && lib.exists() && builtins.exists() {
             return Ok(());
         }
         std::fs::create_dir_all(self.sysroot.join("include"))?;
         std::fs::create_dir_all(self.sysroot.join("lib"))?;
-        for (link, target) in [(&include, DEBIAN_WASI_INCLUDE), (&lib, DEBIAN_WASI_LIB)] {
+        std::fs::create_dir_all(&builtins_dir)?;
+        for (link, target) in [(&include, DEBIAN_WASI_INCLUDE), (&lib, DEBIAN_WASI_LIB), (&builtins, DEBIAN_BUILTINS)] {
             if link.symlink_metadata().is_err() {
                 std::os::unix::fs::symlink(target, link)
                     .with_context(|| format!("cannot create the sysroot link {}", link.display()))?;

@@ -179,11 +179,13 @@ impl Lowering {
             return; // passing memory-N pointers to functions is fine
         }
         let args: Vec<Value> = (0..LLVMGetNumArgOperands(call)).map(|i| LLVMGetOperand(call, i)).collect();
-        let base = name.split('.').take(3).collect::<Vec<_>>().join(".");
-        match base.as_str() {
-            "llvm.memcpy" | "llvm.memmove" => self.lower_copy(call, &args),
-            "llvm.memset" => self.lower_fill(call, &args),
-            "llvm.wasm.memory" => self.lower_memory_size_or_grow(call, &name, &args),
+        // Intrinsic names carry type suffixes: llvm.memcpy.p2.p0.i32,
+        // llvm.memcpy.inline.p2.p0.i64, llvm.wasm.memory.size.i32, ...
+        let family = |prefix: &str| name.starts_with(prefix);
+        match () {
+            _ if family("llvm.memcpy.") || family("llvm.memmove.") => self.lower_copy(call, &args),
+            _ if family("llvm.memset.") => self.lower_fill(call, &args),
+            _ if family("llvm.wasm.memory.") => self.lower_memory_size_or_grow(call, &name, &args),
             _ => {
                 let spaces: Vec<u32> = args.iter().filter_map(|a| address_space_of(*a)).filter(|s| *s != 0).collect();
                 if spaces.is_empty() {

@@ -279,7 +279,12 @@ impl ParsedObject {
             match (s.id, s.name.as_deref()) {
                 (2, _) => write_section(&mut out, 2, &self.import_section(&keys, existing_memories)?),
                 (10, _) => write_section(&mut out, 10, &rewritten.code),
-                (7 | 8 | 9, _) => bail!("unexpected export, start or element section in a relocatable object"),
+                (7 | 8 | 9, _) => {
+                    // LLVM lists address-taken functions in an element
+                    // section; these hold function indices to renumber.
+                    let contents = self.renumbered_section(input, s)?;
+                    write_section(&mut out, s.id, &contents)
+                }
                 (0, Some("linking")) => write_custom(&mut out, "linking", &linking.encode()),
                 (0, Some("name")) => bail!("objects with a `name` section are not supported"),
                 (0, Some("target_features")) => {
@@ -310,6 +315,33 @@ impl ParsedObject {
         Ok((out, summary))
     }
 
+    /// An export, start or element section with function indices renumbered.
+    fn renumbered_section(&self, input: &[u8], s: &Section) -> Result<Vec<u8>> {
+        let data = self.section_data(input, s);
+        let reader = wasmparser::BinaryReader::new(data, s.range.start as u64);
+        let mut renumber = FunctionRenumbering { markers: &self.markers };
+        let mut out = Vec::new();
+        match s.id {
+            7 => {
+                let mut section = wasm_encoder::ExportSection::new();
+                renumber.parse_export_section(&mut section, wasmparser::ExportSectionReader::new(reader)?).map_err(reencode_error)?;
+                wasm_encoder::Encode::encode(&section, &mut out);
+            }
+            9 => {
+                let mut section = wasm_encoder::ElementSection::new();
+                renumber.parse_element_section(&mut section, wasmparser::ElementSectionReader::new(reader)?).map_err(reencode_error)?;
+                wasm_encoder::Encode::encode(&section, &mut out);
+            }
+            _ => {
+                let mut r = reader;
+                let start = renumber.start_section(r.read_var_u32()?).map_err(reencode_error)?;
+                write_u32(&mut out, start);
+                return Ok(out);
+            }
+        }
+        strip_size(&out)
+    }
+
     /// The import section without marker imports, with one memory import per
     /// non-default memory key.
     fn import_section(&self, keys: &BTreeSet<MemoryKey>, existing_memories: u32) -> Result<Vec<u8>> {
@@ -322,7 +354,7 @@ impl ParsedObject {
                     continue;
                 }
             }
-            let ty = RoundtripReencoder.entity_type(import.ty)?;
+            let ty = RoundtripReencoder.entity_type(import.ty).map_err(reencode_error)?;
             section.import(&import.module, &import.name, ty);
         }
         let memory = |section: &mut wasm_encoder::ImportSection, name: String| {
@@ -343,11 +375,41 @@ impl ParsedObject {
         }
         let mut out = Vec::new();
         wasm_encoder::Encode::encode(&section, &mut out);
-        // `Encode` writes the section contents with their size prefix; strip
-        // it, write_section adds id and size.
-        let mut reader = wasmparser::BinaryReader::new(&out, 0);
-        let len = reader.read_var_u32()? as usize;
-        Ok(out[out.len() - len..].to_vec())
+        strip_size(&out)
+    }
+}
+
+/// wasm-encoder's `Encode` for a section writes its contents with their size
+/// prefix; `write_section` adds id and size itself.
+fn strip_size(encoded: &[u8]) -> Result<Vec<u8>> {
+    let mut reader = wasmparser::BinaryReader::new(encoded, 0);
+    let len = reader.read_var_u32()? as usize;
+    Ok(encoded[encoded.len() - len..].to_vec())
+}
+
+fn reencode_error<E: std::fmt::Debug>(e: wasm_encoder::reencode::Error<E>) -> anyhow::Error {
+    match e {
+        wasm_encoder::reencode::Error::UserError(e) => anyhow::anyhow!("{e:?}"),
+        other => anyhow::anyhow!("cannot re-encode the object: {other:?}"),
+    }
+}
+
+/// Renumbers function indices past the removed marker imports.
+struct FunctionRenumbering<'a> {
+    markers: &'a BTreeMap<u32, Marker>,
+}
+
+impl Reencode for FunctionRenumbering<'_> {
+    type Error = String;
+
+    fn function_index(&mut self, func: u32) -> Result<u32, wasm_encoder::reencode::Error<String>> {
+        if let Some(marker) = self.markers.get(&func) {
+            return Err(wasm_encoder::reencode::Error::UserError(format!(
+                "the address of marker `{}` is taken",
+                marker.symbol_name()
+            )));
+        }
+        Ok(func - self.markers.range(..func).count() as u32)
     }
 }
 

@@ -6,7 +6,10 @@
 #
 # Environment: PLUGIN (default <repo>/.build/plugin/libmmcc-plugin.so, built
 # with clang-plugin/build.sh if missing), CLANG (clang-19), CLANGXX
-# (clang++-19).
+# (clang++-19). With MMCC=<path to mmcc>, every file goes through the whole
+# mmcc pipeline instead (`mmcc -c`), so the memory-indexing pass's
+# diagnostics are checked too; files named ir_* need that mode and are
+# skipped without it.
 #
 # Each file is compiled with
 #   clang-19 --target=wasm32-wasip1 -fsyntax-only -fplugin=$PLUGIN FILE
@@ -41,15 +44,18 @@ else
   done
 fi
 
-PLUGIN="$PLUGIN" CLANG="$CLANG" CLANGXX="$CLANGXX" \
+PLUGIN="$PLUGIN" CLANG="$CLANG" CLANGXX="$CLANGXX" MMCC="${MMCC:-}" \
   exec python3 - "${files[@]}" <<'PYTHON'
 import os, re, subprocess, sys, tempfile
 
 plugin = os.environ["PLUGIN"]
 clang, clangxx = os.environ["CLANG"], os.environ["CLANGXX"]
-base_flags = ["--target=wasm32-wasip1", "-fplugin=" + plugin,
-              "-fno-color-diagnostics", "-fno-caret-diagnostics",
-              "-ferror-limit=0"]
+mmcc = os.environ.get("MMCC") or None
+base_flags = ["--target=wasm32-wasip1", "-fno-color-diagnostics",
+              "-fno-caret-diagnostics", "-ferror-limit=0"]
+if not mmcc:
+    base_flags.append("-fplugin=" + plugin)
+tool = "mmcc" if mmcc else "clang"
 
 # One expectation: "expect-error: text", "expect-warning@col=12: text".
 # Several may share a line; each one's text runs to the next "expect-" (an
@@ -71,7 +77,15 @@ def result(name, problems):
         print("ok   " + name)
 
 def compiler(path):
+    if mmcc:
+        return mmcc
     return clangxx if path.endswith(".cpp") else clang
+
+def compile_flags(tmp):
+    """Flags that compile a file as far as this mode goes."""
+    if mmcc:
+        return ["-c", "-o", os.path.join(tmp, "out.o")]
+    return ["-fsyntax-only"]
 
 def run(path, extra):
     p = subprocess.run([compiler(path)] + base_flags + extra + [path],
@@ -96,7 +110,10 @@ def check_file(path):
             for m in EXPECT.finditer(text):
                 col = int(m.group(2)) if m.group(2) else None
                 expected.append([lineno, col, m.group(1), m.group(3), False])
-    rc, output = run(path, ["-fsyntax-only"])
+    if os.path.basename(path).startswith("ir_") and not mmcc:
+        return  # memory-indexing pass diagnostics: only through mmcc
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, output = run(path, compile_flags(tmp))
     problems = []
     for (file, line, col, kind, msg) in diagnostics(output):
         same_file = os.path.realpath(file) == os.path.realpath(path)
@@ -117,11 +134,11 @@ def check_file(path):
             problems.append("missing %s at line %s: %s" % (e[2], where, e[3]))
     wants_error = any(e[2] == "error" for e in expected)
     if wants_error and rc == 0:
-        problems.append("clang exited 0 although errors are expected")
+        problems.append(tool + " exited 0 although errors are expected")
     if not wants_error and rc != 0:
-        problems.append("clang exited %d without an expected error" % rc)
+        problems.append(tool + " exited %d without an expected error" % rc)
     if problems and output.strip():
-        problems.append("clang said:\n       " +
+        problems.append(tool + " said:\n       " +
                         output.strip().replace("\n", "\n       "))
     result(os.path.basename(path), problems)
 
@@ -130,9 +147,11 @@ def check_file(path):
     if not expected:
         for opt in ("-O0", "-O2"):
             with tempfile.TemporaryDirectory() as tmp:
-                rc, output = run(path, [opt, "-Werror", "-emit-llvm", "-c",
-                                        "-o", os.path.join(tmp, "out.bc")])
-            result("%s (%s -Werror -emit-llvm -c)" % (os.path.basename(path), opt),
+                out = ["-c", "-o", os.path.join(tmp, "out.o")]
+                if not mmcc:
+                    out = ["-emit-llvm"] + out
+                rc, output = run(path, [opt, "-Werror"] + out)
+            result("%s (%s -Werror %s)" % (os.path.basename(path), opt, " ".join(out[:-2])),
                    [] if rc == 0 and not output.strip()
                    else ["exit %d:\n       %s" % (rc, output.strip())])
 
@@ -176,7 +195,7 @@ with tempfile.TemporaryDirectory() as tmp:
                0, None)
 
     # The attribute reaches the IR as an annotation, in C and in C++.
-    for lang, ext in (("C", "c"), ("C++", "cpp")):
+    for lang, ext in (() if mmcc else (("C", "c"), ("C++", "cpp"))):
         src = os.path.join(tmp, "attr." + ext)
         with open(src, "w") as f:
             f.write('__attribute__((wasm_memory)) char mem_a[65536];\n'
