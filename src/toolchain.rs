@@ -38,7 +38,7 @@ impl Toolchain {
         let root = find_root()?;
         let build = root.join(".build");
         let clang = find_tool("MMCC_CLANG", "clang-19")
-            .context("clang-19 is not installed (Debian package clang-19); run ./install.sh")?;
+            .context("clang-19 is not installed (Debian package clang-19; or MMCC_CLANG names a missing file); run ./install.sh")?;
         let clangxx = find_tool("MMCC_CLANGXX", "clang++-19")
             .context("clang++-19 is not installed (Debian package clang-19); run ./install.sh")?;
         let plugin = build.join("plugin/libmmcc-plugin.so");
@@ -114,7 +114,8 @@ fn find_root() -> Result<PathBuf> {
 
 fn find_tool(env: &str, name: &str) -> Option<PathBuf> {
     if let Some(p) = std::env::var_os(env) {
-        return Some(PathBuf::from(p));
+        let p = PathBuf::from(p);
+        return p.is_file().then_some(p);
     }
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths).map(|d| d.join(name)).find(|p| p.is_file())

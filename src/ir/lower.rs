@@ -106,20 +106,44 @@ impl Lowering {
         Some(space)
     }
 
-    /// Globals in memory N arrive with per-memory data placement; until
-    /// then they are an error, never a silent memory-0 object.
+    /// Globals in memory N arrive with per-memory data placement, and
+    /// `wasm_memory` arrays after that; until then both are errors, never
+    /// silent memory-0 objects. A global has no debug location of its own
+    /// with line tables only, so the error points at its first use.
     unsafe fn check_globals(&mut self) {
         for g in globals(self.module) {
             let space = LLVMGetPointerAddressSpace(type_of(g));
             if space != 0 {
                 let name = name_of(g);
-                self.diagnostics.push(Diagnostic {
-                    location: None,
-                    function: String::new(),
-                    message: format!("global variable `{name}` is in memory {space}: variables in memories other than 0 are not supported yet"),
-                });
+                self.error_at_use(g, format!("variable `{name}` is in memory {space}: variables in memories other than 0 are not supported yet (use a pointer into memory {space} instead)"));
             }
         }
+        for g in wasm_memory_globals(self.module) {
+            let name = name_of(g);
+            self.error_at_use(g, format!("`{name}` is declared __attribute__((wasm_memory)): wasm_memory arrays are not supported yet"));
+        }
+    }
+
+    /// Reports `message` at the first instruction using `global` (through
+    /// constant expressions), or without a location if none has one.
+    unsafe fn error_at_use(&mut self, global: Value, message: String) {
+        let mut stack = users(global);
+        let mut seen = HashSet::new();
+        while let Some(u) = stack.pop() {
+            if !seen.insert(u) {
+                continue;
+            }
+            if opcode(u).is_some() {
+                if let Some(loc) = location(u) {
+                    let function = name_of(LLVMGetBasicBlockParent(LLVMGetInstructionParent(u)));
+                    self.diagnostics.push(Diagnostic { location: Some(loc), function, message });
+                    return;
+                }
+            } else if !LLVMIsAConstant(u).is_null() {
+                stack.extend(users(u));
+            }
+        }
+        self.diagnostics.push(Diagnostic { location: None, function: String::new(), message });
     }
 
     unsafe fn visit(&mut self, inst: Value) {
@@ -595,6 +619,40 @@ impl Lowering {
         self.erased.insert(call);
         LLVMInstructionEraseFromParent(call);
     }
+}
+
+/// Globals the clang plugin marked `__attribute__((wasm_memory))`: entries of
+/// `@llvm.global.annotations` whose string is "mmcc.wasm_memory".
+unsafe fn wasm_memory_globals(module: LLVMModuleRef) -> Vec<Value> {
+    let annotations = LLVMGetNamedGlobal(module, c"llvm.global.annotations".as_ptr());
+    if annotations.is_null() || LLVMGetInitializer(annotations).is_null() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for entry in operands(LLVMGetInitializer(annotations)) {
+        let fields = operands(entry);
+        if fields.len() < 2 {
+            continue;
+        }
+        let text = LLVMGetInitializer(strip_casts(fields[1]));
+        if text.is_null() || LLVMIsAConstantDataSequential(text).is_null() {
+            continue;
+        }
+        let mut len = 0;
+        let p = LLVMGetAsString(text, &mut len);
+        let bytes = std::slice::from_raw_parts(p as *const u8, len);
+        if bytes.strip_suffix(&[0]).unwrap_or(bytes) == b"mmcc.wasm_memory" {
+            out.push(strip_casts(fields[0]));
+        }
+    }
+    out
+}
+
+unsafe fn strip_casts(mut v: Value) -> Value {
+    while !LLVMIsAConstantExpr(v).is_null() && LLVMGetNumOperands(v) > 0 {
+        v = LLVMGetOperand(v, 0);
+    }
+    v
 }
 
 fn cast_message(from: u32, to: u32) -> String {

@@ -1,0 +1,689 @@
+#!/usr/bin/env python3
+"""Write hand-made WebAssembly relocatable objects for the linker tests.
+
+The objects follow Linking.md (the format LLVM and wasm-ld use) plus mmcc's
+multi-memory extension (docs/object-format.md): one `env.__linear_memory.<key>`
+import per non-default memory, memory-indexed instructions whose memory index
+is a 5-byte padded ULEB128, and the `mmcc.memories` custom section.  They are
+written byte by byte so that the linker is tested apart from the compiler.
+
+Usage: make_objects.py OUTDIR     (writes OUTDIR/*.o; stdlib only)
+"""
+
+import os
+import sys
+
+# ---------------------------------------------------------------- encoding
+
+
+def uleb(v, pad=0):
+    out = bytearray()
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        if v or len(out) + 1 < pad:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            break
+    return bytes(out)
+
+
+def sleb(v, pad=0):
+    out = bytearray()
+    while True:
+        b = v & 0x7F
+        v >>= 7
+        done = (v == 0 and not b & 0x40) or (v == -1 and b & 0x40)
+        if not done or len(out) + 1 < pad:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            break
+    return bytes(out)
+
+
+def string(s):
+    if isinstance(s, str):
+        s = s.encode()
+    return uleb(len(s)) + s
+
+
+def vec(items):
+    items = list(items)
+    return uleb(len(items)) + b"".join(items)
+
+
+def section(sid, payload):
+    return bytes([sid]) + uleb(len(payload)) + payload
+
+
+def custom(name, payload):
+    return section(0, string(name) + payload)
+
+
+I32 = 0x7F
+
+# Relocation types (Linking.md).
+R_FUNCTION_INDEX_LEB = 0
+R_MEMORY_ADDR_SLEB = 4
+
+# Symbol kinds and flags.
+SYM_FUNCTION, SYM_DATA = 0, 1
+F_UNDEFINED = 0x10
+
+# mmcc.memories flags.
+HAS_MIN, HAS_MAX, SHARED, EXPORT_NAME, PRIVATE, IMPORT = 1, 2, 4, 8, 16, 32
+
+
+# ---------------------------------------------------------------- code
+
+
+class Code:
+    """A function body with relocations (offsets relative to the body)."""
+
+    def __init__(self, params=(), results=(), locals_=()):
+        self.params, self.results = tuple(params), tuple(results)
+        self.locals = list(locals_)
+        self.b = bytearray()
+        self.relocs = []      # (type, offset, index, addend)
+        self.memrelocs = []   # (offset, object memory index)
+
+    def op(self, *bs):
+        self.b += bytes(bs)
+        return self
+
+    def u(self, v):
+        self.b += uleb(v)
+        return self
+
+    def memidx(self, index, pad=5):
+        """A memory index immediate on a non-default memory (relocated)."""
+        self.memrelocs.append((len(self.b), index))
+        self.b += uleb(index, pad)
+        return self
+
+    def local_get(self, i):
+        return self.op(0x20).u(i)
+
+    def i32_const(self, v):
+        self.b += b"\x41" + sleb(v)
+        return self
+
+    def memarg(self, opcode, align, offset, mem):
+        self.b += bytes(opcode) if isinstance(opcode, (tuple, list)) else bytes([opcode])
+        if mem is None:  # The default memory: exactly as LLVM writes it.
+            self.u(align).u(offset)
+        else:
+            self.u(align | 0x40).memidx(mem).u(offset)
+        return self
+
+    def load(self, mem=None, offset=0):
+        return self.memarg(0x28, 2, offset, mem)  # i32.load
+
+    def store(self, mem=None, offset=0):
+        return self.memarg(0x36, 2, offset, mem)  # i32.store
+
+    def load8_u(self, mem=None, offset=0):
+        return self.memarg(0x2D, 0, offset, mem)
+
+    def atomic_load(self, mem=None, offset=0):
+        return self.memarg((0xFE, 0x10), 2, offset, mem)  # i32.atomic.load
+
+    def memory_size(self, mem):
+        return self.op(0x3F).memidx(mem)
+
+    def memory_grow(self, mem):
+        return self.op(0x40).memidx(mem)
+
+    def memory_fill(self, mem):
+        return self.op(0xFC).u(11).memidx(mem)
+
+    def memory_copy(self, dst, src):
+        return self.op(0xFC).u(10).memidx(dst).memidx(src)
+
+    def call(self, sym):
+        self.op(0x10)
+        self.relocs.append((R_FUNCTION_INDEX_LEB, len(self.b), sym, None))
+        self.b += uleb(0, 5)  # Patched by finalize() with the object index.
+        return self
+
+    def addr(self, sym, addend=0):
+        """i32.const <address of a data symbol> (relocated)."""
+        self.op(0x41)
+        self.relocs.append((R_MEMORY_ADDR_SLEB, len(self.b), sym, addend))
+        self.b += sleb(0, 5)
+        return self
+
+    def drop(self):
+        return self.op(0x1A)
+
+    def end(self):
+        return self.op(0x0B)
+
+
+# ---------------------------------------------------------------- objects
+
+
+class Obj:
+    """A relocatable object; memories maps object memory index -> entry."""
+
+    def __init__(self):
+        self.types = []
+        self.func_imports = []   # (module, field, type, symbol name)
+        self.funcs = []          # (name, Code, flags)
+        self.data = []           # (name, bytes, flags, memidx or None)
+        self.mm_memories = []    # dicts, see memory()
+        self.features = ["+mutable-globals", "+sign-ext"]
+        self.mm_raw = None       # replace the mmcc.memories payload
+        self.mm_extra_relocs = []
+        self.mm_reloc_order = None
+        self.omit_mm_section = False
+        self.extra_memory_imports = 0
+
+    def type_index(self, params, results):
+        t = (tuple(params), tuple(results))
+        if t not in self.types:
+            self.types.append(t)
+        return self.types.index(t)
+
+    def memory(self, key, flags=0, min_=None, max_=None, export=None,
+               module=None, field=None, name=None):
+        """Declare a non-default memory; returns its object memory index."""
+        index = len(self.mm_memories) + 1
+        self.mm_memories.append(dict(index=index, key=key, flags=flags,
+                                     min=min_, max=max_, export=export,
+                                     module=module, field=field, name=name))
+        return index
+
+    def import_func(self, name, params=(), results=()):
+        self.func_imports.append(("env", name, self.type_index(params, results), name))
+
+    def func(self, name, code, flags=0):
+        code.end()
+        self.type_index(code.params, code.results)
+        self.funcs.append((name, code, flags))
+
+    def datum(self, name, payload, flags=0, memidx=None):
+        self.data.append((name, bytes(payload), flags, memidx))
+
+    # -- symbols: imported functions, defined functions, data
+    def symbols(self):
+        syms = []
+        for i, (_, _, _, name) in enumerate(self.func_imports):
+            syms.append((SYM_FUNCTION, F_UNDEFINED, i, name))
+        for i, (name, _, flags) in enumerate(self.funcs):
+            syms.append((SYM_FUNCTION, flags, len(self.func_imports) + i, name))
+        for i, (name, payload, flags, _) in enumerate(self.data):
+            syms.append((SYM_DATA, flags, i, name))
+        return syms
+
+    def symbol_index(self, name):
+        for i, s in enumerate(self.symbols()):
+            if s[3] == name:
+                return i
+        raise KeyError(name)
+
+    def encode(self):
+        out = bytearray(b"\0asm\x01\0\0\0")
+        sections = []  # (id or name, payload) in order, to count indices
+
+        for f in self.funcs:
+            self.type_index(f[1].params, f[1].results)
+        types = vec(b"\x60" + vec(bytes([t]) for t in p) + vec(bytes([t]) for t in r)
+                    for p, r in self.types)
+        sections.append((1, types))
+
+        imports = [string("env") + string("__linear_memory") + b"\x02\x00" + uleb(0)]
+        for m in self.mm_memories:
+            key = m["name"] if m["name"] is not None else str(m["key"])
+            imports.append(string("env") + string("__linear_memory." + key) + b"\x02\x00" + uleb(0))
+        for k in range(self.extra_memory_imports):
+            imports.append(string("env") + string("__extra.%d" % k) + b"\x02\x00" + uleb(0))
+        for module, field, t, _ in self.func_imports:
+            imports.append(string(module) + string(field) + b"\x00" + uleb(t))
+        sections.append((2, vec(imports)))
+
+        sections.append((3, vec(uleb(self.type_index(c.params, c.results))
+                                for _, c, _ in self.funcs)))
+
+        # Code section, with relocation offsets relative to its contents.
+        code = bytearray(uleb(len(self.funcs)))
+        relocs, memrelocs = [], []
+        for name, c, _ in self.funcs:
+            local_decls = vec(uleb(1) + bytes([t]) for t in c.locals)
+            body = bytearray(local_decls) + c.b
+            start = len(code) + len(uleb(len(body))) + len(local_decls)
+            for typ, off, sym, addend in c.relocs:
+                index = self.symbol_index(sym)
+                if typ == R_FUNCTION_INDEX_LEB:
+                    body[len(local_decls) + off:len(local_decls) + off + 5] = uleb(index, 5)
+                relocs.append((typ, start + off, index, addend))
+            for off, mem in c.memrelocs:
+                memrelocs.append((start + off, mem))
+            code += uleb(len(body)) + body
+        code_index = len(sections)
+        sections.append((10, bytes(code)))
+        self.code_size = len(code)
+        self.memrelocs = memrelocs
+
+        data_index = None
+        if self.data:
+            segs = []
+            for name, payload, flags, memidx in self.data:
+                if memidx:
+                    segs.append(uleb(2) + uleb(memidx) + b"\x41\x00\x0b" + string(payload))
+                else:
+                    segs.append(uleb(0) + b"\x41\x00\x0b" + string(payload))
+            data_index = len(sections)
+            sections.append((11, vec(segs)))
+
+        # linking: symbol table and segment info.
+        symtab = []
+        for kind, flags, index, name in self.symbols():
+            e = bytes([kind]) + uleb(flags)
+            if kind == SYM_FUNCTION:
+                e += uleb(index)
+                if not flags & F_UNDEFINED:
+                    e += string(name)
+            else:
+                e += string(name) + uleb(index) + uleb(0) + uleb(len(self.data[index][1]))
+            symtab.append(e)
+        linking = uleb(2) + bytes([8]) + string_payload(vec(symtab))
+        if self.data:
+            seginfo = vec(string(".data." + name) + uleb(0) + uleb(0)
+                          for name, _, _, _ in self.data)
+            linking += bytes([5]) + string_payload(seginfo)
+        sections.append(("linking", linking))
+
+        if relocs:
+            sections.append(("reloc.CODE", uleb(code_index) + vec(
+                bytes([t]) + uleb(o) + uleb(i) + (sleb(a) if a is not None else b"")
+                for t, o, i, a in relocs)))
+
+        if self.features:
+            sections.append(("target_features", vec(
+                f[:1].encode() + string(f[1:]) for f in self.features)))
+
+        mm = self.mm_section()
+        if mm is not None:
+            sections.append(("mmcc.memories", mm))
+
+        for sid, payload in sections:
+            if isinstance(sid, str):
+                out += custom(sid, payload)
+            else:
+                out += section(sid, payload)
+        return bytes(out)
+
+    def mm_section(self):
+        if self.omit_mm_section:
+            return None
+        if self.mm_raw is not None:
+            return self.mm_raw(self) if callable(self.mm_raw) else self.mm_raw
+        if not self.mm_memories:
+            return None
+        return self.mm_payload()
+
+    def mm_payload(self, version=1):
+        mems = []
+        for m in self.mm_memories:
+            e = uleb(m["index"])
+            if m["name"] is not None:
+                e += b"\x01" + string(m["name"])
+            else:
+                e += b"\x00" + uleb(m["key"])
+            e += uleb(m["flags"])
+            if m["flags"] & HAS_MIN:
+                e += uleb(m["min"])
+            if m["flags"] & HAS_MAX:
+                e += uleb(m["max"])
+            if m["flags"] & EXPORT_NAME:
+                e += string(m["export"])
+            if m["flags"] & IMPORT:
+                e += string(m["module"]) + string(m["field"])
+            mems.append(e)
+        relocs = sorted(self.memrelocs) + list(self.mm_extra_relocs)
+        if self.mm_reloc_order == "reverse":
+            relocs.reverse()
+        return uleb(version) + vec(mems) + vec(uleb(o) + uleb(i) for o, i in relocs)
+
+
+def string_payload(b):
+    return uleb(len(b)) + b
+
+
+# ---------------------------------------------------------------- the objects
+
+
+def mm_a():
+    """Uses memories 1 and 3 (object indices 1 and 2) and memory 0."""
+    o = Obj()
+    o.features.append("+multimemory")
+    o.features.append("+bulk-memory")
+    m1 = o.memory(1)
+    m3 = o.memory(3)
+    o.import_func("b_sum", [], [I32])
+    o.datum("counter", b"\x2a\0\0\0")
+    # load1(p) = memory1[p]
+    o.func("load1", Code([I32], [I32]).local_get(0).load(m1, offset=4))
+    # store3(p, v): memory3[p] = v
+    o.func("store3", Code([I32, I32]).local_get(0).local_get(1).store(m3))
+    o.func("size3", Code([], [I32]).memory_size(m3))
+    o.func("grow1", Code([I32], [I32]).local_get(0).memory_grow(m1))
+    o.func("copy3to1", Code([I32, I32, I32]).local_get(0).local_get(1)
+           .local_get(2).memory_copy(m1, m3))
+    o.func("fill3", Code([I32, I32, I32]).local_get(0).local_get(1)
+           .local_get(2).memory_fill(m3))
+    # counter0() = memory0[&counter] (a default-memory load, no memidx)
+    o.func("counter0", Code([], [I32]).addr("counter").load())
+    # mixed(p) = memory1[p] + memory3[p] + b_sum() + memory0[p]
+    o.func("mixed", Code([I32], [I32]).local_get(0).load(m1).local_get(0)
+           .load(m3).op(0x6A).call("b_sum").op(0x6A).local_get(0).load8_u()
+           .op(0x6A))
+    return o
+
+
+def mm_b():
+    """Uses memories 2 and 3 (object indices 1 and 2)."""
+    o = Obj()
+    o.features.append("+multimemory")
+    m2 = o.memory(2)
+    m3 = o.memory(3)
+    o.func("b_sum", Code([], [I32]).i32_const(0).load(m2).i32_const(0)
+           .load(m3, offset=8).op(0x6A))
+    o.func("b_store2", Code([I32, I32]).local_get(0).local_get(1).store(m2))
+    return o
+
+
+def mm_c():
+    """Uses only memory 3: object memory index 1 is key 3."""
+    o = Obj()
+    o.features.append("+multimemory")
+    m3 = o.memory(3)
+    o.func("c_load3", Code([I32], [I32]).local_get(0).load(m3, offset=16))
+    o.func("c_size3", Code([], [I32]).memory_size(m3))
+    return o
+
+
+def mm_stub_b():
+    """Defines b_sum with no memory use, so that mm_a links without mm_b."""
+    o = Obj()
+    o.func("b_sum", Code([], [I32]).i32_const(7))
+    return o
+
+
+def mm_decl():
+    """Declarations: min/max/export name, private, shared."""
+    o = Obj()
+    o.features += ["+multimemory", "+atomics", "+bulk-memory"]
+    m2 = o.memory(2, HAS_MIN | HAS_MAX | EXPORT_NAME, min_=2, max_=10, export="heap2")
+    m4 = o.memory(4, PRIVATE | HAS_MIN, min_=0)
+    m5 = o.memory(5, SHARED | HAS_MIN | HAS_MAX, min_=1, max_=16)
+    o.func("d_load2", Code([I32], [I32]).local_get(0).load(m2))
+    o.func("d_load4", Code([I32], [I32]).local_get(0).load(m4))
+    o.func("d_atomic5", Code([I32], [I32]).local_get(0).atomic_load(m5))
+    return o
+
+
+def mm_decl2():
+    """Agrees with mm_decl on memory 2 (and narrows max); declares memory 6."""
+    o = Obj()
+    o.features.append("+multimemory")
+    m2 = o.memory(2, HAS_MAX, max_=8)
+    m6 = o.memory(6, HAS_MIN, min_=3)
+    o.func("d2_load2", Code([I32], [I32]).local_get(0).load(m2))
+    o.func("d2_load6", Code([I32], [I32]).local_get(0).load(m6))
+    return o
+
+
+def start_obj():
+    """_start calling into the multi-memory functions."""
+    o = Obj()
+    o.import_func("mixed", [I32], [I32])
+    o.func("_start", Code().i32_const(0).call("mixed").drop())
+    return o
+
+
+def mm_run():
+    """Functions with known results, for running the linked module.
+
+    Uses memories 1 and 3 (object indices 1 and 2) and memory 0; memory 2 is
+    left as a gap.  Expected results are in run.sh.
+    """
+    o = Obj()
+    o.features += ["+multimemory", "+bulk-memory"]
+    m1 = o.memory(1)
+    m3 = o.memory(3)
+    mul, add = 0x6C, 0x6A
+    # mem1[16] = 111; mem3[16] = 333; mem0[2048] = 5;
+    # return mem1[16] + 1000 * mem3[16] + 1000000 * mem0[2048]  (5333111)
+    o.func("t_isolation", Code([], [I32])
+           .i32_const(16).i32_const(111).store(m1)
+           .i32_const(16).i32_const(333).store(m3)
+           .i32_const(2048).i32_const(5).store()
+           .i32_const(16).load(m1)
+           .i32_const(12).load(m3, offset=4).i32_const(1000).op(mul).op(add)
+           .i32_const(2048).load().i32_const(1000000).op(mul).op(add))
+    # return 100 * size(1) + 10 * size(3) + size(2)  (110; memory 2 is a gap)
+    c = Code([], [I32]).memory_size(m1).i32_const(100).op(mul)
+    c.memory_size(m3).i32_const(10).op(mul).op(add)
+    o.func("t_size", c)
+    # return 10 * grow(3, 2) + size(3)  (13)
+    o.func("t_grow", Code([], [I32]).i32_const(2).memory_grow(m3)
+           .i32_const(10).op(mul).memory_size(m3).op(add))
+    # mem3[100] = 0x01020304; copy 4 bytes to mem1[100]; return mem1[100]
+    o.func("t_copy", Code([], [I32])
+           .i32_const(100).i32_const(0x01020304).store(m3)
+           .i32_const(100).i32_const(100).i32_const(4).memory_copy(m1, m3)
+           .i32_const(100).load(m1))
+    # fill mem1[200..204) with 0xab; return mem1[200] + mem3[200]
+    o.func("t_fill", Code([], [I32])
+           .i32_const(200).i32_const(0xAB).i32_const(4).memory_fill(m1)
+           .i32_const(200).load(m1).i32_const(200).load(m3).op(add))
+    return o
+
+
+def plain():
+    """A single-memory object in the same style (no mmcc.memories)."""
+    o = Obj()
+    o.datum("value", b"\x05\0\0\0")
+    o.func("plain_get", Code([], [I32]).addr("value").load())
+    o.func("plain_set", Code([I32]).addr("value").local_get(0).store())
+    return o
+
+
+# -- bad objects
+
+
+def bad_version():
+    o = mm_c()
+    o.mm_raw = lambda self: b"\x02" + self.mm_payload()[1:]
+    return o
+
+
+def bad_truncated():
+    o = mm_c()
+    o.mm_raw = lambda self: self.mm_payload()[:-3]
+    return o
+
+
+def bad_trailing():
+    o = mm_c()
+    o.mm_raw = lambda self: self.mm_payload() + b"\x00"
+    return o
+
+
+def bad_offset():
+    o = mm_c()
+    o.mm_extra_relocs = [(100000, 1)]
+    return o
+
+
+def bad_index():
+    o = mm_c()
+    o.mm_raw = lambda self: uleb(1) + vec([uleb(1) + b"\x00" + uleb(3) + uleb(0)]) + vec(
+        uleb(off) + uleb(2 if k == 0 else i) for k, (off, i) in enumerate(sorted(self.memrelocs)))
+    return o
+
+
+def bad_bytes():
+    """A relocation whose offset does not hold the memory index."""
+    o = mm_c()
+    o.mm_raw = lambda self: uleb(1) + vec([uleb(1) + b"\x00" + uleb(3) + uleb(0)]) + vec(
+        [uleb(sorted(self.memrelocs)[0][0] + 1) + uleb(1)])
+    return o
+
+
+def bad_unsorted():
+    o = mm_a()
+    o.mm_reloc_order = "reverse"
+    return o
+
+
+def bad_named():
+    o = Obj()
+    o.features.append("+multimemory")
+    m = o.memory(0, name="frame")
+    o.func("n_load", Code([I32], [I32]).local_get(0).load(m))
+    return o
+
+
+def bad_import():
+    o = Obj()
+    o.features.append("+multimemory")
+    m = o.memory(7, IMPORT, module="host", field="mem7")
+    o.func("i_load", Code([I32], [I32]).local_get(0).load(m))
+    return o
+
+
+def bad_data_segment():
+    o = mm_c()
+    o.datum("in_mem3", b"\x01\x02\x03\x04", memidx=1)
+    return o
+
+
+def bad_no_section():
+    o = mm_c()
+    o.omit_mm_section = True
+    return o
+
+
+def bad_flags():
+    o = Obj()
+    o.features.append("+multimemory")
+    m = o.memory(3, 0x100)
+    o.func("f_load", Code([I32], [I32]).local_get(0).load(m))
+    return o
+
+
+def bad_key0():
+    o = Obj()
+    o.features.append("+multimemory")
+    m = o.memory(0)
+    o.func("k_load", Code([I32], [I32]).local_get(0).load(m))
+    return o
+
+
+def bad_undeclared_import():
+    """Imports one memory more than mmcc.memories declares."""
+    o = mm_c()
+    o.extra_memory_imports = 1
+    return o
+
+
+def bad_export_conflict():
+    o = Obj()
+    o.features.append("+multimemory")
+    m = o.memory(2, EXPORT_NAME, export="other_name")
+    o.func("e_load", Code([I32], [I32]).local_get(0).load(m))
+    return o
+
+
+def bad_private_conflict():
+    o = Obj()
+    o.features.append("+multimemory")
+    m = o.memory(2, PRIVATE)
+    o.func("p_load", Code([I32], [I32]).local_get(0).load(m))
+    return o
+
+
+def bad_shared_no_atomics():
+    o = Obj()
+    o.features.append("+multimemory")
+    m = o.memory(2, SHARED | HAS_MAX, max_=4)
+    o.func("s_load", Code([I32], [I32]).local_get(0).load(m))
+    return o
+
+
+def bad_shared_no_max():
+    o = Obj()
+    o.features += ["+multimemory", "+atomics"]
+    m = o.memory(2, SHARED)
+    o.func("s_load", Code([I32], [I32]).local_get(0).load(m))
+    return o
+
+
+def bad_max_lt_min():
+    o = Obj()
+    o.features.append("+multimemory")
+    m = o.memory(2, HAS_MIN | HAS_MAX, min_=5, max_=3)
+    o.func("m_load", Code([I32], [I32]).local_get(0).load(m))
+    return o
+
+
+OBJECTS = dict([
+    ("mm_a", mm_a), ("mm_b", mm_b), ("mm_c", mm_c), ("mm_stub_b", mm_stub_b),
+    ("mm_decl", mm_decl), ("mm_decl2", mm_decl2), ("start", start_obj),
+    ("plain", plain), ("mm_run", mm_run),
+    ("bad_version", bad_version), ("bad_truncated", bad_truncated),
+    ("bad_trailing", bad_trailing), ("bad_offset", bad_offset),
+    ("bad_index", bad_index), ("bad_bytes", bad_bytes),
+    ("bad_unsorted", bad_unsorted), ("bad_named", bad_named),
+    ("bad_import", bad_import), ("bad_data_segment", bad_data_segment),
+    ("bad_no_section", bad_no_section), ("bad_flags", bad_flags),
+    ("bad_key0", bad_key0), ("bad_undeclared_import", bad_undeclared_import),
+    ("bad_export_conflict", bad_export_conflict),
+    ("bad_private_conflict", bad_private_conflict),
+    ("bad_shared_no_atomics", bad_shared_no_atomics),
+    ("bad_shared_no_max", bad_shared_no_max),
+    ("bad_max_lt_min", bad_max_lt_min),
+])
+
+
+def fuzz_objects():
+    """mm_a with every truncation of its mmcc.memories section, and with
+    pseudo-random byte changes in it (deterministic)."""
+    import random
+    a = mm_a()
+    a.encode()  # lays out the code, which gives the relocation offsets
+    payload = a.mm_payload()
+    for n in range(len(payload)):
+        o = mm_a()
+        o.mm_raw = payload[:n]
+        yield "trunc_%03d" % n, o
+    rng = random.Random(1)
+    for k in range(150):
+        b = bytearray(payload)
+        for _ in range(rng.randint(1, 3)):
+            b[rng.randrange(len(b))] = rng.choice([0, 1, 2, 3, 5, 0x7F, 0x80, 0xFF, rng.randrange(256)])
+        o = mm_a()
+        o.mm_raw = bytes(b)
+        yield "flip_%03d" % k, o
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    outdir = sys.argv[1]
+    os.makedirs(os.path.join(outdir, "fuzz"), exist_ok=True)
+    for name, fn in OBJECTS.items():
+        with open(os.path.join(outdir, name + ".o"), "wb") as f:
+            f.write(fn().encode())
+    for name, o in fuzz_objects():
+        with open(os.path.join(outdir, "fuzz", name + ".o"), "wb") as f:
+            f.write(o.encode())
+
+
+if __name__ == "__main__":
+    main()
