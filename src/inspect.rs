@@ -22,6 +22,9 @@ pub struct MemoryInfo {
     pub data_bytes: u64,
     /// Instructions naming this memory (loads, stores, bulk, atomics, ...).
     pub instructions: u64,
+    /// What is placed in this memory: (name, bytes). Objects list their
+    /// data symbols; linked modules their named data segments.
+    pub placed: Vec<(String, u64)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -35,6 +38,10 @@ pub struct Report {
 pub fn inspect(bytes: &[u8]) -> Result<Report> {
     let mut report = Report::default();
     let mut counts: BTreeMap<u32, u64> = BTreeMap::new();
+    // Data segments: (memory index, size), and names from wherever found.
+    let mut segments: Vec<(u32, u64)> = Vec::new();
+    let mut segment_names: BTreeMap<u32, String> = BTreeMap::new();
+    let mut data_symbols: Vec<(String, u32, u64)> = Vec::new(); // (name, segment, size)
     for payload in Parser::new(0).parse_all(bytes) {
         match payload.context("not a valid WebAssembly file")? {
             Payload::ImportSection(reader) => {
@@ -81,11 +88,14 @@ pub fn inspect(bytes: &[u8]) -> Result<Report> {
             Payload::DataSection(reader) => {
                 for d in reader {
                     let d = d?;
-                    if let wasmparser::DataKind::Active { memory_index, .. } = d.kind {
-                        if let Some(m) = report.memories.get_mut(memory_index as usize) {
-                            m.data_bytes += d.data.len() as u64;
-                        }
+                    let memory_index = match d.kind {
+                        wasmparser::DataKind::Active { memory_index, .. } => memory_index,
+                        wasmparser::DataKind::Passive => 0,
+                    };
+                    if let Some(m) = report.memories.get_mut(memory_index as usize) {
+                        m.data_bytes += d.data.len() as u64;
                     }
+                    segments.push((memory_index, d.data.len() as u64));
                 }
             }
             Payload::CodeSectionEntry(body) => {
@@ -97,7 +107,25 @@ pub fn inspect(bytes: &[u8]) -> Result<Report> {
             }
             Payload::CustomSection(reader) => match reader.name() {
                 SECTION_NAME => report.object_memories = Some(MemoriesSection::decode(reader.data())?),
-                "linking" => report.is_object = true,
+                "linking" => {
+                    report.is_object = true;
+                    let linking = crate::object::linking::LinkingSection::parse(reader.data(), reader.data_offset() as usize)?;
+                    for symbol in linking.symbols.iter().flatten() {
+                        if let crate::object::linking::Symbol::Data { name, definition: Some((segment, _, size)), .. } = symbol {
+                            data_symbols.push((name.clone(), *segment, *size as u64));
+                        }
+                    }
+                }
+                "name" => {
+                    let names = wasmparser::NameSectionReader::new(wasmparser::BinaryReader::new(reader.data(), reader.data_offset()));
+                    for name in names {
+                        if let Ok(wasmparser::Name::Data(map)) = name {
+                            for naming in map.into_iter().flatten() {
+                                segment_names.insert(naming.index, naming.name.to_string());
+                            }
+                        }
+                    }
+                }
                 _ => {}
             },
             _ => {}
@@ -106,6 +134,25 @@ pub fn inspect(bytes: &[u8]) -> Result<Report> {
     for (index, n) in counts {
         if let Some(m) = report.memories.get_mut(index as usize) {
             m.instructions += n;
+        }
+    }
+    // Objects: data symbols by the memory of their segment; zero fills (in
+    // mmcc.memories) have their real size in the symbol.
+    for (name, segment, size) in data_symbols {
+        if let Some(&(memory, _)) = segments.get(segment as usize) {
+            if let Some(m) = report.memories.get_mut(memory as usize) {
+                m.placed.push((name, size));
+            }
+        }
+    }
+    // Modules: named data segments (wasm-ld names them .data, .rodata, ...).
+    if !report.is_object {
+        for (index, name) in segment_names {
+            if let Some(&(memory, size)) = segments.get(index as usize) {
+                if let Some(m) = report.memories.get_mut(memory as usize) {
+                    m.placed.push((name, size));
+                }
+            }
         }
     }
     Ok(report)
@@ -152,6 +199,9 @@ impl Report {
                 }
             }
             s.push('\n');
+            for (name, size) in &m.placed {
+                let _ = writeln!(s, "      {name}: {size} bytes");
+            }
         }
         if let Some(o) = &self.object_memories {
             let _ = writeln!(s, "  {SECTION_NAME}: {} memor{}, {} memory-index relocations", o.memories.len(), if o.memories.len() == 1 { "y" } else { "ies" }, o.relocs.len());

@@ -22,7 +22,8 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
         cmd.arg("-v");
     }
     for spec in &inv.memory_specs {
-        cmd.arg(format!("-Wl,--mm-memory={spec}"));
+        // Not -Wl,: it would split the spec at its commas.
+        cmd.arg("-Xlinker").arg(format!("--mm-memory={spec}"));
     }
     cmd.args(&inv.link_flags).args(items).arg("-o").arg(output);
     run_command(&mut cmd, inv.verbose)

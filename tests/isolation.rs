@@ -163,3 +163,22 @@ fn bad_inputs_get_one_clear_error() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("no such file"), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn memory_settings_from_the_command_line_reach_the_module() {
+    let src = tmp("flags.c");
+    std::fs::write(&src, "int get(__attribute__((address_space(3))) int *p) { return *p; }\nint put(__attribute__((address_space(2))) int *p) { return *p = 1; }\n").unwrap();
+    let wasm = tmp("flags.wasm");
+    ok(mmcc(&[
+        "-O2", "-nostartfiles", "-Wl,--no-entry", "-Wl,--export=get", "-Wl,--export=put",
+        "--memory=3:min=4,max=8,export=scratch", "--memory=2:private",
+        src.to_str().unwrap(), "-o", wasm.to_str().unwrap(),
+    ]));
+    let report = mmcc::inspect::inspect(&std::fs::read(&wasm).unwrap()).unwrap();
+    let m3 = &report.memories[3];
+    assert_eq!((m3.min_pages, m3.max_pages, m3.exports.clone()), (4, Some(8), vec!["scratch".to_string()]));
+    assert!(report.memories[2].exports.is_empty(), "memory 2 is private");
+    let o = mmcc(&["--memory=3:min=9,max=8", src.to_str().unwrap(), "-nostartfiles", "-Wl,--no-entry", "-o", wasm.to_str().unwrap()]);
+    assert!(!o.status.success(), "max < min is an error");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("wasm-ld: error:"), "{}", String::from_utf8_lossy(&o.stderr));
+}

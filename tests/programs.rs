@@ -16,6 +16,8 @@
 //!   `// mmcc-flags: -msimd128`   extra flags for both builds
 //!   `// args: a b c`             program arguments
 //!   `// exit: 3`                 expected exit code (default 0)
+//!   `// also: parts/lib.c`       more sources of the same program (other
+//!                                translation units), relative to the file
 //!
 //! BLESS=1 writes `<name>.expected` from the plain build. Adding a test is
 //! adding a file. `cargo test --release --test programs -- NAME` runs the
@@ -33,6 +35,7 @@ struct Program {
     cxx: bool,
     flags: Vec<String>,
     args: Vec<String>,
+    also: Vec<PathBuf>,
     exit: i32,
     expected: Option<String>,
 }
@@ -65,6 +68,7 @@ fn load(path: &Path) -> Program {
         cxx: path.extension().is_some_and(|e| e == "cpp"),
         flags: words(directive("mmcc-flags:")),
         args: words(directive("args:")),
+        also: words(directive("also:")).into_iter().map(|f: String| path.parent().unwrap().join(f)).collect(),
         exit: directive("exit:").map(|v| v.parse().expect("exit code")).unwrap_or(0),
         expected: std::fs::read_to_string(expected_path).ok(),
     }
@@ -85,7 +89,7 @@ fn build(p: &Program, opt: &str, multi: bool, out: &Path) -> Result<(), String> 
         }
         c
     };
-    cmd.arg(opt).args(&p.flags).arg(&p.path).arg("-o").arg(out);
+    cmd.arg(opt).args(&p.flags).arg(&p.path).args(&p.also).arg("-o").arg(out);
     let o = cmd.output().map_err(|e| format!("cannot run the compiler: {e}"))?;
     if !o.status.success() {
         return Err(format!("{} build failed:\n{}", if multi { "mmcc" } else { "plain" }, String::from_utf8_lossy(&o.stderr)));
@@ -123,7 +127,7 @@ fn run_node(p: &Program, wasm: &Path) -> Result<Outcome, String> {
 fn validate(p: &Program, wasm: &Path) -> Result<(), String> {
     let bytes = std::fs::read(wasm).map_err(|e| e.to_string())?;
     wasmparser::Validator::new().validate_all(&bytes).map_err(|e| format!("wasmparser: {e}"))?;
-    let o = Command::new("wasm-validate").arg("--enable-multi-memory").arg(wasm).output().map_err(|e| e.to_string())?;
+    let o = Command::new("wasm-validate").args(["--enable-multi-memory", "--enable-threads"]).arg(wasm).output().map_err(|e| e.to_string())?;
     if !o.status.success() {
         return Err(format!("wasm-validate: {}", String::from_utf8_lossy(&o.stderr)));
     }

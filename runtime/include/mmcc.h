@@ -33,4 +33,27 @@
 #endif
 #define mm_memory_bytes(N) ((unsigned long long)mm_memory_pages(N) * 65536ull)
 
+/* Wait and notify on memory N (needs -matomics or -pthread; N constant).
+ *   mm_atomic_wait32(N, p, expected, timeout_ns): 0 woken, 1 value differed,
+ *     2 timed out (timeout_ns < 0: no timeout); traps unless memory N is
+ *     shared.
+ *   mm_atomic_notify(N, p, count): wakes up to count waiters, returns how
+ *     many were woken. */
+#ifdef MMCC_MULTI_MEMORY
+int __mmcc_memory_atomic_wait32(int memory, unsigned long address, int expected, long long timeout_ns);
+int __mmcc_memory_atomic_wait64(int memory, unsigned long address, long long expected, long long timeout_ns);
+int __mmcc_memory_atomic_notify(int memory, unsigned long address, int count);
+#define mm_atomic_wait32(N, p, expected, timeout_ns) \
+    __mmcc_memory_atomic_wait32((N), (unsigned long)(p), (expected), (timeout_ns))
+#define mm_atomic_wait64(N, p, expected, timeout_ns) \
+    __mmcc_memory_atomic_wait64((N), (unsigned long)(p), (expected), (timeout_ns))
+#define mm_atomic_notify(N, p, count) __mmcc_memory_atomic_notify((N), (unsigned long)(p), (count))
+#else
+#define mm_atomic_wait32(N, p, expected, timeout_ns) \
+    __builtin_wasm_memory_atomic_wait32((int *)(p), (expected), (timeout_ns))
+#define mm_atomic_wait64(N, p, expected, timeout_ns) \
+    __builtin_wasm_memory_atomic_wait64((long long *)(p), (expected), (timeout_ns))
+#define mm_atomic_notify(N, p, count) __builtin_wasm_memory_atomic_notify((int *)(p), (count))
+#endif
+
 #endif /* MMCC_H */

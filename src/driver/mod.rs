@@ -202,6 +202,7 @@ impl Driver {
                 _ => OptimizationLevel::Default,
             },
             debug_info: self.inv.debug_info,
+            save_ir: self.inv.save_temps.then(|| temp.path(&input.path, "mm.ll")),
             features: Features {
                 bulk_memory: self.inv.feature("bulk-memory", true),
                 simd128: self.inv.feature("simd128", false) || self.inv.feature("relaxed-simd", false),

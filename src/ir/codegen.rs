@@ -20,6 +20,8 @@ pub struct CodegenOptions {
     /// clang for (to locate diagnostics) are stripped after the pass.
     pub debug_info: bool,
     pub features: Features,
+    /// Write the IR after the memory-indexing pass here (`-save-temps`).
+    pub save_ir: Option<std::path::PathBuf>,
 }
 
 /// The outcome of compiling one module.
@@ -67,6 +69,9 @@ pub fn compile_bitcode(bitcode: &[u8], name: &str, options: &CodegenOptions) -> 
     }
     if !options.debug_info {
         unsafe { llvm_sys::debuginfo::LLVMStripModuleDebugInfo(module.as_mut_ptr()) };
+    }
+    if let Some(path) = &options.save_ir {
+        module.print_to_file(path).map_err(|e| anyhow!("cannot write {}: {e}", path.display()))?;
     }
     let object = machine
         .write_to_memory_buffer(&module, FileType::Object)

@@ -10,6 +10,8 @@ use llvm_sys::target::*;
 use llvm_sys::{LLVMAtomicOrdering, LLVMOpcode, LLVMTypeKind};
 use std::collections::HashSet;
 
+mod atomics;
+
 /// `memory` attribute values (LLVM's MemoryEffects encoding: two bits per
 /// location — argmem, inaccessible, other — 1 = ref, 2 = mod).
 const MEMORY_READ: u64 = 0b01_01_01;
@@ -106,17 +108,23 @@ impl Lowering {
         Some(space)
     }
 
-    /// Globals in memory N arrive with per-memory data placement, and
-    /// `wasm_memory` arrays after that; until then both are errors, never
-    /// silent memory-0 objects. A global has no debug location of its own
-    /// with line tables only, so the error points at its first use.
+    /// Variables in memory N are placed there by section (see
+    /// [`super::globals`]); `wasm_memory` arrays come later and are an
+    /// error until then, never a silent memory-0 object. A global has no
+    /// debug location of its own with line tables only, so errors point at
+    /// its first use.
     unsafe fn check_globals(&mut self) {
-        for g in globals(self.module) {
-            let space = LLVMGetPointerAddressSpace(type_of(g));
-            if space != 0 {
-                let name = name_of(g);
-                self.error_at_use(g, format!("variable `{name}` is in memory {space}: variables in memories other than 0 are not supported yet (use a pointer into memory {space} instead)"));
+        let memory_ok = |space: u32| -> Result<(), String> {
+            if RESERVED_ADDRESS_SPACES.contains(&space) {
+                Err(format!("address space {space} is reserved by LLVM's WebAssembly backend for reference types and cannot name a memory"))
+            } else if space > MAX_MEMORY_NUMBER {
+                Err(format!("memory {space} is out of range: memories are numbered 0 to {MAX_MEMORY_NUMBER}"))
+            } else {
+                Ok(())
             }
+        };
+        for problem in super::globals::place_globals(self.module, self.td, &memory_ok) {
+            self.error_at_use(problem.global, problem.message);
         }
         for g in wasm_memory_globals(self.module) {
             let name = name_of(g);
@@ -153,19 +161,23 @@ impl Lowering {
             LLVMOpcode::LLVMLoad => {
                 let ptr = LLVMGetOperand(inst, 0);
                 if let Some(mem) = self.memory_of(inst, ptr) {
-                    self.lower_load(inst, ptr, mem);
+                    self.lower_load(inst, ptr, mem, false);
                 }
             }
             LLVMOpcode::LLVMStore => {
                 let ptr = LLVMGetOperand(inst, 1);
                 if let Some(mem) = self.memory_of(inst, ptr) {
-                    self.lower_store(inst, ptr, mem);
+                    self.lower_store(inst, ptr, mem, false);
                 }
             }
-            LLVMOpcode::LLVMAtomicRMW | LLVMOpcode::LLVMAtomicCmpXchg => {
-                let ptr = LLVMGetOperand(inst, 0);
-                if let Some(mem) = self.memory_of(inst, ptr) {
-                    self.error(inst, format!("atomic operations on memory {mem} are not supported yet"));
+            LLVMOpcode::LLVMAtomicRMW => {
+                if let Some(mem) = self.memory_of(inst, LLVMGetOperand(inst, 0)) {
+                    self.lower_atomic_rmw(inst, mem);
+                }
+            }
+            LLVMOpcode::LLVMAtomicCmpXchg => {
+                if let Some(mem) = self.memory_of(inst, LLVMGetOperand(inst, 0)) {
+                    self.lower_cmpxchg(inst, mem);
                 }
             }
             LLVMOpcode::LLVMAddrSpaceCast => {
@@ -199,6 +211,9 @@ impl Lowering {
     unsafe fn visit_call(&mut self, call: Value) {
         let Some(callee) = called_function(call) else { return };
         let name = name_of(callee);
+        if let Some(op) = name.strip_prefix("__mmcc_memory_atomic_") {
+            return self.lower_wait_notify(call, op);
+        }
         if !name.starts_with("llvm.") {
             return; // passing memory-N pointers to functions is fine
         }
@@ -221,6 +236,8 @@ impl Lowering {
                     "llvm.dbg", "llvm.ptrmask", "llvm.assume", "llvm.annotation", "llvm.ptr.annotation",
                     "llvm.var.annotation", "llvm.launder.invariant.group", "llvm.strip.invariant.group",
                     "llvm.objectsize", "llvm.is.constant", "llvm.lifetime", "llvm.invariant",
+                    // Diagnosed with its thread-local global.
+                    "llvm.threadlocal.address",
                 ];
                 if name.starts_with("llvm.prefetch") {
                     self.erased.insert(call);
@@ -328,10 +345,11 @@ impl Lowering {
 
     // ---- loads -----------------------------------------------------------
 
-    unsafe fn lower_load(&mut self, load: Value, ptr: Value, mem: u32) {
-        if LLVMGetOrdering(load) != LLVMAtomicOrdering::LLVMAtomicOrderingNotAtomic {
-            self.error(load, format!("atomic operations on memory {mem} are not supported yet"));
-            return;
+    /// `as_plain`: an atomic load lowered as a plain one (no atomics
+    /// feature, see `atomics`).
+    unsafe fn lower_load(&mut self, load: Value, ptr: Value, mem: u32, as_plain: bool) {
+        if !as_plain && LLVMGetOrdering(load) != LLVMAtomicOrdering::LLVMAtomicOrderingNotAtomic {
+            return self.lower_atomic_load(load, ptr, mem);
         }
         let ty = type_of(load);
         let volatile = LLVMGetVolatile(load) != 0;
@@ -461,10 +479,9 @@ impl Lowering {
 
     // ---- stores ----------------------------------------------------------
 
-    unsafe fn lower_store(&mut self, store: Value, ptr: Value, mem: u32) {
-        if LLVMGetOrdering(store) != LLVMAtomicOrdering::LLVMAtomicOrderingNotAtomic {
-            self.error(store, format!("atomic operations on memory {mem} are not supported yet"));
-            return;
+    unsafe fn lower_store(&mut self, store: Value, ptr: Value, mem: u32, as_plain: bool) {
+        if !as_plain && LLVMGetOrdering(store) != LLVMAtomicOrdering::LLVMAtomicOrderingNotAtomic {
+            return self.lower_atomic_store(store, ptr, mem);
         }
         let value = LLVMGetOperand(store, 0);
         let volatile = LLVMGetVolatile(store) != 0;
@@ -592,6 +609,46 @@ impl Lowering {
             Some(w) if w < 32 => LLVMBuildZExt(self.builder, v, self.i32, c"".as_ptr()),
             _ => v,
         }
+    }
+
+    /// `mm_atomic_wait32/wait64/notify(N, p, ...)` from <mmcc.h> call
+    /// `__mmcc_memory_atomic_<op>(N, address, ...)`, which becomes
+    /// `memory.atomic.<op>` on memory N.
+    unsafe fn lower_wait_notify(&mut self, call: Value, op: &str) {
+        let args: Vec<Value> = (0..LLVMGetNumArgOperands(call)).map(|i| LLVMGetOperand(call, i)).collect();
+        let wanted = match op {
+            "wait32" | "wait64" => 4,
+            "notify" => 3,
+            _ => return self.error(call, format!("unknown mmcc atomic helper `__mmcc_memory_atomic_{op}`")),
+        };
+        if args.len() != wanted {
+            return self.error(call, format!("`__mmcc_memory_atomic_{op}` takes {wanted} arguments; use mm_atomic_{op} from <mmcc.h>"));
+        }
+        if LLVMIsAConstantInt(args[0]).is_null() {
+            return self.error(call, format!("the memory of mm_atomic_{op} must be a constant: a memory index is part of the instruction"));
+        }
+        let mem = LLVMConstIntGetZExtValue(args[0]) as u32;
+        if RESERVED_ADDRESS_SPACES.contains(&mem) || mem > MAX_MEMORY_NUMBER {
+            return self.error(call, format!("mm_atomic_{op} on memory {mem}: memory numbers are 0 to {MAX_MEMORY_NUMBER}, except 10 and 20"));
+        }
+        if !self.features.atomics {
+            return self.error(call, format!("mm_atomic_{op} needs the atomics feature: compile with -matomics or -pthread"));
+        }
+        LLVMPositionBuilderBefore(self.builder, call);
+        let addr = self.to_i32(args[1]);
+        let (name, bytes) = match op {
+            "wait32" => ("memory.atomic.wait32", 4),
+            "wait64" => ("memory.atomic.wait64", 8),
+            _ => ("memory.atomic.notify", 4),
+        };
+        let m = self.marker(name, mem, 0, bytes, false);
+        let mut operands = vec![addr];
+        operands.extend_from_slice(&args[2..]);
+        let v = self.call_marker(&m, Some((self.i32, None)), &operands);
+        let v = if type_of(call) == self.i32 { v } else { LLVMBuildSExtOrBitCast(self.builder, v, type_of(call), c"".as_ptr()) };
+        LLVMReplaceAllUsesWith(call, v);
+        self.erased.insert(call);
+        LLVMInstructionEraseFromParent(call);
     }
 
     /// `__builtin_wasm_memory_size(N)` / `__builtin_wasm_memory_grow(N, d)`.

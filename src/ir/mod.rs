@@ -18,6 +18,7 @@
 
 mod address;
 pub mod codegen;
+pub mod globals;
 mod llvm;
 mod lower;
 

@@ -46,10 +46,19 @@ pub struct MemoryReloc {
     pub index: u32,
 }
 
+/// A zero-initialized data segment: empty in the object, `size` zero bytes
+/// in its memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ZeroFill {
+    pub segment: u32,
+    pub size: u64,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MemoriesSection {
     pub memories: Vec<ObjectMemory>,
     pub relocs: Vec<MemoryReloc>,
+    pub zero_fills: Vec<ZeroFill>,
 }
 
 impl MemoriesSection {
@@ -91,6 +100,11 @@ impl MemoriesSection {
             write_u32(&mut out, r.offset);
             write_u32(&mut out, r.index);
         }
+        write_u32(&mut out, self.zero_fills.len() as u32);
+        for z in &self.zero_fills {
+            write_u32(&mut out, z.segment);
+            write_u64(&mut out, z.size);
+        }
         out
     }
 
@@ -125,6 +139,9 @@ impl MemoriesSection {
         }
         for _ in 0..r.read_var_u32()? {
             section.relocs.push(MemoryReloc { offset: r.read_var_u32()?, index: r.read_var_u32()? });
+        }
+        for _ in 0..r.read_var_u32()? {
+            section.zero_fills.push(ZeroFill { segment: r.read_var_u32()?, size: r.read_var_u64()? });
         }
         if !r.eof() {
             bail!("{SECTION_NAME}: {} trailing bytes", r.bytes_remaining());
@@ -173,6 +190,7 @@ mod tests {
                 },
             ],
             relocs: vec![MemoryReloc { offset: 7, index: 1 }, MemoryReloc { offset: 30, index: 2 }],
+            zero_fills: vec![ZeroFill { segment: 3, size: 1 << 30 }],
         };
         assert_eq!(MemoriesSection::decode(&section.encode()).unwrap(), section);
     }
@@ -181,6 +199,6 @@ mod tests {
     fn rejects_garbage() {
         assert!(MemoriesSection::decode(&[2, 0, 0]).is_err());
         assert!(MemoriesSection::decode(&[1, 1]).is_err());
-        assert!(MemoriesSection::decode(&[1, 0, 0, 9]).is_err());
+        assert!(MemoriesSection::decode(&[1, 0, 0, 0, 9]).is_err());
     }
 }

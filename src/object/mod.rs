@@ -63,10 +63,19 @@ struct Import {
 /// the object uses (a memory with no entry is recorded as merely used).
 pub fn rewrite(input: &[u8], declarations: &Declarations) -> Result<(Vec<u8>, RewriteSummary)> {
     let module = ParsedObject::parse(input)?;
-    if module.markers.is_empty() {
+    if module.markers.is_empty() && module.memory_segments.is_empty() {
         return Ok((input.to_vec(), RewriteSummary::default()));
     }
     module.rewrite(input, declarations)
+}
+
+/// A data segment the IR pass placed in memory N (by its section name).
+#[derive(Clone, Debug)]
+struct MemorySegment {
+    key: MemoryKey,
+    /// For zero-initialized segments: the real size (the object holds a
+    /// one-byte placeholder).
+    zero_fill: Option<u64>,
 }
 
 struct ParsedObject {
@@ -78,6 +87,8 @@ struct ParsedObject {
     /// Old function index -> marker, for marker imports.
     markers: BTreeMap<u32, Marker>,
     imported_functions: u32,
+    /// Segment index -> where the segment goes, for memory-N segments.
+    memory_segments: BTreeMap<u32, MemorySegment>,
 }
 
 impl ParsedObject {
@@ -89,6 +100,7 @@ impl ParsedObject {
             bodies: Vec::new(),
             markers: BTreeMap::new(),
             imported_functions: 0,
+            memory_segments: BTreeMap::new(),
         };
         for payload in Parser::new(0).parse_all(input) {
             let payload = payload.context("not a valid WebAssembly object file")?;
@@ -124,6 +136,15 @@ impl ParsedObject {
                 }
                 Payload::CustomSection(reader) => {
                     let start = reader.data_offset() as usize;
+                    if reader.name() == "linking" {
+                        let linking = LinkingSection::parse(reader.data(), start).context("malformed `linking` section")?;
+                        for (i, segment) in linking.segments.iter().flatten().enumerate() {
+                            if let Some((memory, _, zero_fill)) = crate::ir::globals::parse_section_name(&segment.name) {
+                                let key = MemoryKey::Numbered(memory);
+                                object.memory_segments.insert(i as u32, MemorySegment { key, zero_fill });
+                            }
+                        }
+                    }
                     object.sections.push(Section {
                         id: 0,
                         range: start..start + reader.data().len(),
@@ -162,6 +183,7 @@ impl ParsedObject {
             .markers
             .values()
             .flat_map(|m| m.memories.iter().cloned())
+            .chain(self.memory_segments.values().map(|s| s.key.clone()))
             .filter(|k| *k != MemoryKey::Numbered(0))
             .collect();
         let first_new = existing_memories.max(1);
@@ -197,6 +219,14 @@ impl ParsedObject {
                     let symbol = match symbol {
                         Symbol::Indexed { kind: 0, flags, index, name } => {
                             Symbol::Indexed { kind: 0, flags, index: new_function_index(index), name }
+                        }
+                        // A symbol in a zero-fill segment has the real size.
+                        Symbol::Data { flags, name, definition: Some((segment, offset, size)) } => {
+                            let size = match self.memory_segments.get(&segment).and_then(|s| s.zero_fill) {
+                                Some(real) => u32::try_from(real).context("a variable larger than 4 GiB")?,
+                                None => size,
+                            };
+                            Symbol::Data { flags, name, definition: Some((segment, offset, size)) }
                         }
                         other => other,
                     };
@@ -253,11 +283,25 @@ impl ParsedObject {
             &linking,
         )?;
 
+        // The data section: memory-N segments get their memory index, zero
+        // fills lose their placeholder byte; relocations into data move.
+        let data_index = self.sections.iter().position(|s| s.id == 11);
+        let rewritten_data = match data_index {
+            Some(i) => Some(self.rewrite_data(input, &self.sections[i], &object_index)?),
+            None => None,
+        };
+
         // Relocations of other sections: renumber symbols, move function offsets.
         for (target, (_, section)) in relocs.iter_mut() {
             if *target == code_index as u32 {
                 section.entries = rewritten.relocs.clone();
                 continue;
+            }
+            if Some(*target as usize) == data_index {
+                let data = rewritten_data.as_ref().expect("data section rewritten");
+                for e in &mut section.entries {
+                    e.offset = data.move_offset(e.offset).context("a relocation inside a zero-initialized variable")?;
+                }
             }
             for e in &mut section.entries {
                 if e.ty == RelocationType::TypeIndexLeb {
@@ -279,6 +323,7 @@ impl ParsedObject {
             match (s.id, s.name.as_deref()) {
                 (2, _) => write_section(&mut out, 2, &self.import_section(&keys, existing_memories)?),
                 (10, _) => write_section(&mut out, 10, &rewritten.code),
+                (11, _) => write_section(&mut out, 11, &rewritten_data.as_ref().expect("data section rewritten").bytes),
                 (7 | 8 | 9, _) => {
                     // LLVM lists address-taken functions in an element
                     // section; these hold function indices to renumber.
@@ -309,10 +354,57 @@ impl ParsedObject {
                 })
                 .collect(),
             relocs: rewritten.memory_relocs,
+            zero_fills: self
+                .memory_segments
+                .iter()
+                .filter_map(|(&segment, s)| s.zero_fill.map(|size| memories::ZeroFill { segment, size }))
+                .collect(),
         };
         write_custom(&mut out, memories::SECTION_NAME, &memories.encode());
         summary.memories.sort();
         Ok((out, summary))
+    }
+
+    /// Rewrites the data section: each memory-N segment becomes an active
+    /// segment with an explicit memory index, zero fills lose their
+    /// placeholder; other segments are copied byte for byte.
+    fn rewrite_data(&self, input: &[u8], section: &Section, object_index: &HashMap<MemoryKey, u32>) -> Result<RewrittenData> {
+        let reader = wasmparser::DataSectionReader::new(wasmparser::BinaryReader::new(
+            self.section_data(input, section),
+            section.range.start as u64,
+        ))?;
+        let mut out = RewrittenData { bytes: Vec::new(), moves: Vec::new() };
+        write_u32(&mut out.bytes, reader.count());
+        for (i, segment) in reader.into_iter().enumerate() {
+            let segment = segment?;
+            let data_start = segment.data.as_ptr() as usize - input.as_ptr() as usize;
+            let old = (data_start - section.range.start) as u32;
+            let Some(placement) = self.memory_segments.get(&(i as u32)) else {
+                let r = segment.range.start as usize..segment.range.end as usize;
+                let at = out.bytes.len() as u32 + (data_start - r.start) as u32;
+                out.bytes.extend_from_slice(&input[r]);
+                out.moves.push((old, segment.data.len() as u32, Some(at)));
+                continue;
+            };
+            let wasmparser::DataKind::Active { offset_expr, .. } = segment.kind else {
+                bail!("data segment {i} for memory {} is passive", placement.key);
+            };
+            let offset = RoundtripReencoder.const_expr(offset_expr).map_err(reencode_error)?;
+            let data: &[u8] = if placement.zero_fill.is_some() { &[] } else { segment.data };
+            if placement.zero_fill.is_some() && segment.data.iter().any(|b| *b != 0) {
+                bail!("zero-initialized segment {i} holds non-zero bytes");
+            }
+            let mut one = wasm_encoder::DataSection::new();
+            one.active(object_index[&placement.key], &offset, data.iter().copied());
+            let mut encoded = Vec::new();
+            wasm_encoder::Encode::encode(&one, &mut encoded);
+            let entry = strip_size(&encoded)?;
+            let entry = &entry[1..]; // the count (1)
+            let at = (out.bytes.len() + entry.len() - data.len()) as u32;
+            out.bytes.extend_from_slice(entry);
+            out.moves.push((old, segment.data.len() as u32, placement.zero_fill.is_none().then_some(at)));
+        }
+        Ok(out)
     }
 
     /// An export, start or element section with function indices renumbered.
@@ -410,6 +502,22 @@ impl Reencode for FunctionRenumbering<'_> {
             )));
         }
         Ok(func - self.markers.range(..func).count() as u32)
+    }
+}
+
+/// Result of rewriting the data section.
+struct RewrittenData {
+    bytes: Vec<u8>,
+    /// (old start of a segment's data, its length, new start or None if the
+    /// data is gone).
+    moves: Vec<(u32, u32, Option<u32>)>,
+}
+
+impl RewrittenData {
+    /// New offset (in the data section) of the byte at old offset `old`.
+    fn move_offset(&self, old: u32) -> Option<u32> {
+        let &(start, _, new) = self.moves.iter().find(|(start, len, _)| old >= *start && old < start + len)?;
+        Some(new? + (old - start))
     }
 }
 

@@ -66,11 +66,17 @@ I32 = 0x7F
 
 # Relocation types (Linking.md).
 R_FUNCTION_INDEX_LEB = 0
+R_TABLE_INDEX_I32 = 2
+R_MEMORY_ADDR_LEB = 3
 R_MEMORY_ADDR_SLEB = 4
+R_MEMORY_ADDR_I32 = 5
 
 # Symbol kinds and flags.
-SYM_FUNCTION, SYM_DATA = 0, 1
-F_UNDEFINED = 0x10
+SYM_FUNCTION, SYM_DATA, SYM_TABLE = 0, 1, 5
+F_UNDEFINED, F_NO_STRIP = 0x10, 0x80
+
+# Segment flags (linking section, segment info).
+SEG_TLS = 2
 
 # mmcc.memories flags.
 HAS_MIN, HAS_MAX, SHARED, EXPORT_NAME, PRIVATE, IMPORT = 1, 2, 4, 8, 16, 32
@@ -155,6 +161,18 @@ class Code:
         self.b += sleb(0, 5)
         return self
 
+    def addr_offset(self, opcode, align, sym, mem=None, addend=0):
+        """A load/store whose offset immediate is the address of a data
+        symbol (R_WASM_MEMORY_ADDR_LEB), as LLVM writes `global[i]`."""
+        self.b += bytes([opcode])
+        if mem is None:
+            self.u(align)
+        else:
+            self.u(align | 0x40).memidx(mem)
+        self.relocs.append((R_MEMORY_ADDR_LEB, len(self.b), sym, addend))
+        self.b += uleb(0, 5)
+        return self
+
     def drop(self):
         return self.op(0x1A)
 
@@ -172,7 +190,12 @@ class Obj:
         self.types = []
         self.func_imports = []   # (module, field, type, symbol name)
         self.funcs = []          # (name, Code, flags)
-        self.data = []           # (name, bytes, flags, memidx or None)
+        self.data = []           # dicts, see datum()
+        self.data_imports = []   # names of undefined data symbols
+        self.data_aliases = []   # (name, data index, offset, size)
+        self.table_import = False  # import env.__indirect_function_table
+        self.mm_extra_zero_fills = []  # (segment, size) beyond the data's
+        self.mm_omit_zero_fills = False  # end the section after the relocs
         self.mm_memories = []    # dicts, see memory()
         self.features = ["+mutable-globals", "+sign-ext"]
         self.mm_raw = None       # replace the mmcc.memories payload
@@ -204,8 +227,25 @@ class Obj:
         self.type_index(code.params, code.results)
         self.funcs.append((name, code, flags))
 
-    def datum(self, name, payload, flags=0, memidx=None):
-        self.data.append((name, bytes(payload), flags, memidx))
+    def datum(self, name, payload=b"", flags=0, memidx=None, seg=None,
+              align=0, zero_fill=None, relocs=(), segflags=0, size=None):
+        """A data symbol in a segment of its own (object memory index
+        memidx; None: the default memory, written as LLVM does).
+
+        seg: segment name (default .data.<name>); align: log2 alignment;
+        zero_fill: size of a zero-filled segment (payload empty);
+        relocs: (type, offset in payload, symbol, addend) in the data;
+        size: the symbol's size (default: zero_fill or the payload's)."""
+        if size is None:
+            size = zero_fill if zero_fill is not None else len(payload)
+        self.data.append(dict(name=name, payload=bytes(payload), flags=flags,
+                              memidx=memidx, seg=seg or ".data." + name,
+                              align=align, zero_fill=zero_fill,
+                              relocs=list(relocs), segflags=segflags,
+                              size=size))
+
+    def import_data(self, name):
+        self.data_imports.append(name)
 
     # -- symbols: imported functions, defined functions, data
     def symbols(self):
@@ -214,8 +254,15 @@ class Obj:
             syms.append((SYM_FUNCTION, F_UNDEFINED, i, name))
         for i, (name, _, flags) in enumerate(self.funcs):
             syms.append((SYM_FUNCTION, flags, len(self.func_imports) + i, name))
-        for i, (name, payload, flags, _) in enumerate(self.data):
-            syms.append((SYM_DATA, flags, i, name))
+        for i, d in enumerate(self.data):
+            syms.append((SYM_DATA, d["flags"], i, d["name"]))
+        for name in self.data_imports:
+            syms.append((SYM_DATA, F_UNDEFINED, None, name))
+        for name, i, offset, size in self.data_aliases:
+            syms.append((SYM_DATA, 0, (i, offset, size), name))
+        if self.table_import:  # As LLVM writes it for function pointers.
+            syms.append((SYM_TABLE, F_UNDEFINED | F_NO_STRIP, 0,
+                         "__indirect_function_table"))
         return syms
 
     def symbol_index(self, name):
@@ -242,6 +289,9 @@ class Obj:
             imports.append(string("env") + string("__extra.%d" % k) + b"\x02\x00" + uleb(0))
         for module, field, t, _ in self.func_imports:
             imports.append(string(module) + string(field) + b"\x00" + uleb(t))
+        if self.table_import:
+            imports.append(string("env") + string("__indirect_function_table") +
+                           b"\x01\x70\x00" + uleb(0))
         sections.append((2, vec(imports)))
 
         sections.append((3, vec(uleb(self.type_index(c.params, c.results))
@@ -268,38 +318,54 @@ class Obj:
         self.memrelocs = memrelocs
 
         data_index = None
+        data_relocs = []
         if self.data:
-            segs = []
-            for name, payload, flags, memidx in self.data:
-                if memidx:
-                    segs.append(uleb(2) + uleb(memidx) + b"\x41\x00\x0b" + string(payload))
+            contents = bytearray(uleb(len(self.data)))
+            for d in self.data:
+                if d["memidx"] is not None:
+                    contents += uleb(2) + uleb(d["memidx"]) + b"\x41\x00\x0b"
                 else:
-                    segs.append(uleb(0) + b"\x41\x00\x0b" + string(payload))
+                    contents += uleb(0) + b"\x41\x00\x0b"
+                contents += uleb(len(d["payload"]))
+                for typ, off, sym, addend in d["relocs"]:
+                    data_relocs.append((typ, len(contents) + off,
+                                        self.symbol_index(sym), addend))
+                contents += d["payload"]
             data_index = len(sections)
-            sections.append((11, vec(segs)))
+            sections.append((11, bytes(contents)))
 
         # linking: symbol table and segment info.
         symtab = []
         for kind, flags, index, name in self.symbols():
             e = bytes([kind]) + uleb(flags)
-            if kind == SYM_FUNCTION:
+            if kind == SYM_TABLE:
+                e += uleb(index)
+            elif kind == SYM_FUNCTION:
                 e += uleb(index)
                 if not flags & F_UNDEFINED:
                     e += string(name)
+            elif flags & F_UNDEFINED:
+                e += string(name)
+            elif isinstance(index, tuple):  # another symbol in a segment
+                e += string(name) + uleb(index[0]) + uleb(index[1]) + uleb(index[2])
             else:
-                e += string(name) + uleb(index) + uleb(0) + uleb(len(self.data[index][1]))
+                e += string(name) + uleb(index) + uleb(0) + uleb(self.data[index]["size"])
             symtab.append(e)
         linking = uleb(2) + bytes([8]) + string_payload(vec(symtab))
         if self.data:
-            seginfo = vec(string(".data." + name) + uleb(0) + uleb(0)
-                          for name, _, _, _ in self.data)
+            seginfo = vec(string(d["seg"]) + uleb(d["align"]) + uleb(d["segflags"])
+                          for d in self.data)
             linking += bytes([5]) + string_payload(seginfo)
         sections.append(("linking", linking))
 
+        def reloc_entries(rs):
+            return vec(bytes([t]) + uleb(o) + uleb(i) +
+                       (sleb(a) if a is not None else b"")
+                       for t, o, i, a in rs)
         if relocs:
-            sections.append(("reloc.CODE", uleb(code_index) + vec(
-                bytes([t]) + uleb(o) + uleb(i) + (sleb(a) if a is not None else b"")
-                for t, o, i, a in relocs)))
+            sections.append(("reloc.CODE", uleb(code_index) + reloc_entries(relocs)))
+        if data_relocs:
+            sections.append(("reloc.DATA", uleb(data_index) + reloc_entries(data_relocs)))
 
         if self.features:
             sections.append(("target_features", vec(
@@ -346,7 +412,12 @@ class Obj:
         relocs = sorted(self.memrelocs) + list(self.mm_extra_relocs)
         if self.mm_reloc_order == "reverse":
             relocs.reverse()
-        return uleb(version) + vec(mems) + vec(uleb(o) + uleb(i) for o, i in relocs)
+        out = uleb(version) + vec(mems) + vec(uleb(o) + uleb(i) for o, i in relocs)
+        if self.mm_omit_zero_fills:
+            return out
+        fills = [(i, d["zero_fill"]) for i, d in enumerate(self.data)
+                 if d["zero_fill"] is not None] + list(self.mm_extra_zero_fills)
+        return out + vec(uleb(i) + uleb(n) for i, n in fills)
 
 
 def string_payload(b):
@@ -493,6 +564,186 @@ def plain():
     return o
 
 
+# -- data in other memories (docs/object-format.md, "Data in other memories")
+
+
+def md_a():
+    """Data in memories 2 and 3 (object indices 1 and 2) and in memory 0,
+    with pointers between them and a function pointer in memory 2."""
+    o = Obj()
+    o.features += ["+multimemory", "+bulk-memory"]
+    m2 = o.memory(2)
+    m3 = o.memory(3)
+    o.import_data("b_arr2")              # memory-2 data of md_b
+    o.import_data("__mmcc_heap_base_2")
+    o.import_data("__mmcc_heap_base_3")
+    o.table_import = True
+    o.func("a_func", Code([], [I32]).i32_const(77))
+    # Memory 0: a value, and a pointer to memory-2 data (a_tbl2 + 4).
+    o.datum("a_val0", b"\x2a\0\0\0", seg=".data.a_val0", align=2)
+    o.datum("a_bss0", b"\0\0\0\0", seg=".bss.a_bss0", align=2)
+    o.datum("a_ptr0", b"\0\0\0\0", seg=".data.a_ptr0", align=2,
+            relocs=[(R_MEMORY_ADDR_I32, 0, "a_tbl2", 4)])
+    # Memory 2: initialized data, a pointer to memory-0 data, a function
+    # pointer (table index), a 64-byte aligned symbol, zero-filled data.
+    o.datum("a_tbl2", bytes(range(0x11, 0x19)), memidx=m2,
+            seg=".mmcc.m2.data.a_tbl2", align=2)
+    o.datum("a_ptr2to0", b"\0\0\0\0", memidx=m2, seg=".mmcc.m2.data.a_ptr2to0",
+            align=2, relocs=[(R_MEMORY_ADDR_I32, 0, "a_val0", 0)])
+    o.datum("a_fnptr2", b"\0\0\0\0", memidx=m2, seg=".mmcc.m2.data.a_fnptr2",
+            align=2, relocs=[(R_TABLE_INDEX_I32, 0, "a_func", None)])
+    o.datum("a_al64", b"\xa6\xa6\xa6\xa6", memidx=m2, seg=".mmcc.m2.data.a_al64",
+            align=6)
+    o.datum("a_zero2", memidx=m2, seg=".mmcc.m2.bss.a_zero2", align=3,
+            zero_fill=100)
+    o.datum("a_ptr2to2", b"\0\0\0\0", memidx=m2, seg=".mmcc.m2.data.a_ptr2to2",
+            align=2, relocs=[(R_MEMORY_ADDR_I32, 0, "b_arr2", 8)])
+    # Memory 3: read-only data.
+    o.datum("a_ro3", b"hello\0", memidx=m3, seg=".mmcc.m3.rodata.a_ro3")
+    # Addresses, through relocations in code.
+    o.func("a_addr_tbl2", Code([], [I32]).addr("a_tbl2"))
+    o.func("a_addr_al64", Code([], [I32]).addr("a_al64"))
+    o.func("a_addr_zero2", Code([], [I32]).addr("a_zero2"))
+    o.func("a_addr_ro3", Code([], [I32]).addr("a_ro3"))
+    o.func("a_addr_arr2", Code([], [I32]).addr("b_arr2", 4))
+    o.func("a_heap2", Code([], [I32]).addr("__mmcc_heap_base_2"))
+    o.func("a_heap3", Code([], [I32]).addr("__mmcc_heap_base_3"))
+    # Running: values read through the pointers (see run.sh).
+    # t_tbl2() = mem2[a_tbl2 + 4]  (0x18171615)
+    o.func("t_tbl2", Code([], [I32]).i32_const(0)
+           .addr_offset(0x28, 2, "a_tbl2", mem=m2, addend=4))
+    # t_ptr0() = mem2[mem0[a_ptr0]]  (a pointer in memory 0 to memory 2)
+    o.func("t_ptr0", Code([], [I32]).addr("a_ptr0").load().load(m2))
+    # t_ptr2() = mem0[mem2[a_ptr2to0]]  (42)
+    o.func("t_ptr2", Code([], [I32]).addr("a_ptr2to0").load(m2).load())
+    # t_ro3() = mem3[a_ro3] as bytes "hell"  (0x6c6c6568)
+    o.func("t_ro3", Code([], [I32]).addr("a_ro3").load(m3))
+    # t_zero2() = mem2[a_zero2 + 96]  (0: zero-filled)
+    o.func("t_zero2", Code([], [I32]).addr("a_zero2", 96).load(m2))
+    # t_ptr2to2() = mem2[mem2[a_ptr2to2]]  (b_arr2[2] = 0x0b0a0908)
+    o.func("t_ptr2to2", Code([], [I32]).addr("a_ptr2to2").load(m2).load(m2))
+    # t_heap2() = memory 2's heap base, and that it is writable memory
+    o.func("t_heap2", Code([], [I32]).addr("__mmcc_heap_base_2")
+           .i32_const(5).store(m2).addr("__mmcc_heap_base_2").load(m2)
+           .addr("__mmcc_heap_base_2").op(0x6A))
+    return o
+
+
+def md_b():
+    """More data for memory 2 (object index 1), from a second object."""
+    o = Obj()
+    o.features.append("+multimemory")
+    m2 = o.memory(2)
+    o.datum("b_arr2", bytes(range(0, 16)), memidx=m2, seg=".mmcc.m2.data.b_arr2",
+            align=3)
+    o.datum("b_ro2", b"\xb0\xb1\xb2\xb3", memidx=m2,
+            seg=".mmcc.m2.rodata.b_ro2", align=2)
+    o.func("b_addr_ro2", Code([], [I32]).addr("b_ro2"))
+    return o
+
+
+def md_unused():
+    """An archive member with memory-2 data that nothing references."""
+    o = Obj()
+    o.features.append("+multimemory")
+    m2 = o.memory(2)
+    o.datum("u_data2", b"\xee\xee\xee\xee", memidx=m2,
+            seg=".mmcc.m2.data.u_data2", align=2)
+    o.func("u_get", Code([], [I32]).addr("u_data2").load(m2))
+    return o
+
+
+def md_big():
+    """A 1 GiB zero-initialized array in memory 4 (object index 1)."""
+    o = Obj()
+    o.features.append("+multimemory")
+    m4 = o.memory(4)
+    o.import_data("__mmcc_heap_base_4")
+    o.datum("big", memidx=m4, seg=".mmcc.m4.bss.big", align=4,
+            zero_fill=1 << 30)
+    o.func("big_addr", Code([], [I32]).addr("big"))
+    o.func("big_heap4", Code([], [I32]).addr("__mmcc_heap_base_4"))
+    # big_last() = big[(1 << 30) - 4] after storing 7 there
+    o.func("t_big_last", Code([], [I32])
+           .addr("big", (1 << 30) - 4).i32_const(7).store(m4)
+           .addr("big", (1 << 30) - 4).load(m4))
+    return o
+
+
+def md_gc():
+    """Memory-2 data that is used and data that is not (--gc-sections)."""
+    o = Obj()
+    o.features.append("+multimemory")
+    m2 = o.memory(2)
+    o.datum("gc_used2", b"\xc1\xc2\xc3\xc4", memidx=m2,
+            seg=".mmcc.m2.data.gc_used2", align=2)
+    o.datum("gc_unused2", b"\xde\xad\xbe\xef", memidx=m2,
+            seg=".mmcc.m2.data.gc_unused2", align=2)
+    o.datum("gc_unused_zero2", memidx=m2, seg=".mmcc.m2.bss.gc_unused_zero2",
+            align=2, zero_fill=1 << 20)
+    o.func("gc_get", Code([], [I32]).addr("gc_used2").load(m2))
+    o.func("gc_unused_get", Code([], [I32]).addr("gc_unused2").load(m2)
+           .addr("gc_unused_zero2").load(m2).op(0x6A))
+    return o
+
+
+def md_shared_zero():
+    """A shared memory 2 with zero-filled data only (allowed)."""
+    o = Obj()
+    o.features += ["+multimemory", "+atomics", "+bulk-memory"]
+    m2 = o.memory(2, SHARED | HAS_MAX, max_=4)
+    o.datum("sz2", memidx=m2, seg=".mmcc.m2.bss.sz2", align=2, zero_fill=4096)
+    o.func("sz_get", Code([], [I32]).addr("sz2").load(m2))
+    return o
+
+
+def md_no_zero_fills():
+    """An mmcc.memories section without its zero_fills vector (written
+    before it existed): read as having none."""
+    o = mm_c()
+    o.mm_omit_zero_fills = True
+    return o
+
+
+def md_a_no_zero_fills():
+    """md_a without the zero_fills vector: its zero-filled segment is empty."""
+    o = md_a()
+    o.mm_omit_zero_fills = True
+    return o
+
+
+def md_heap3():
+    """References __mmcc_heap_base_3; uses memory 3 only, without data."""
+    o = mm_c()
+    o.import_data("__mmcc_heap_base_3")
+    o.func("h3", Code([], [I32]).addr("__mmcc_heap_base_3"))
+    return o
+
+
+def md_heap9():
+    """References __mmcc_heap_base_9; uses memory 3 only."""
+    o = mm_c()
+    o.import_data("__mmcc_heap_base_9")
+    o.func("h9", Code([], [I32]).addr("__mmcc_heap_base_9"))
+    return o
+
+
+def md_bss0():
+    """Memory-0 .bss (zero bytes, as LLVM writes it) next to memory-2 data
+    and zero fill; no bulk-memory feature (so that --import-memory writes
+    the .bss segment to the output)."""
+    o = Obj()
+    o.features.append("+multimemory")
+    m2 = o.memory(2)
+    o.datum("zb0", b"\0\0\0\0", seg=".bss.zb0", align=2)
+    o.datum("d0", b"\xd0\xd0\xd0\xd0", seg=".data.d0", align=2)
+    o.datum("z2", memidx=m2, seg=".mmcc.m2.bss.z2", align=2, zero_fill=64)
+    o.datum("d2", b"\xd2\xd2\xd2\xd2", memidx=m2, seg=".mmcc.m2.data.d2", align=2)
+    o.func("bss_get", Code([], [I32]).addr("zb0").load().addr("d0").load()
+           .op(0x6A).addr("z2").load(m2).op(0x6A).addr("d2").load(m2).op(0x6A))
+    return o
+
+
 # -- bad objects
 
 
@@ -557,9 +808,93 @@ def bad_import():
     return o
 
 
-def bad_data_segment():
+def data_segment_plain_name():
+    """Data in memory 3 in a segment not named .mmcc.m3.*."""
     o = mm_c()
     o.datum("in_mem3", b"\x01\x02\x03\x04", memidx=1)
+    return o
+
+
+def bad_zf_index():
+    o = md_b()
+    o.mm_extra_zero_fills = [(9, 16)]
+    return o
+
+
+def bad_zf_nonempty():
+    o = md_b()
+    o.mm_extra_zero_fills = [(0, 16)]
+    return o
+
+
+def bad_zf_mem0():
+    o = md_b()
+    o.datum("zero0", seg=".bss.zero0")
+    o.mm_extra_zero_fills = [(2, 16)]
+    return o
+
+
+def bad_zf_twice():
+    o = md_b()
+    o.datum("zero2", memidx=1, seg=".mmcc.m2.bss.zero2", zero_fill=8)
+    o.mm_extra_zero_fills = [(2, 8)]
+    return o
+
+
+def bad_zf_huge():
+    o = md_b()
+    o.datum("zero2", memidx=1, seg=".mmcc.m2.bss.zero2", zero_fill=1 << 33)
+    return o
+
+
+def bad_zf_offset():
+    """A second symbol at offset 4 of an empty (zero-filled) segment."""
+    o = md_b()
+    o.datum("zero2", memidx=1, seg=".mmcc.m2.bss.zero2", zero_fill=8)
+    o.data_aliases.append(("zero2_b", 2, 4, 4))
+    return o
+
+
+def bad_seg_undeclared():
+    """A data segment in object memory index 2; only index 1 is declared."""
+    o = mm_c()
+    o.datum("undeclared", b"\x01\0\0\0", memidx=2, seg=".mmcc.m5.data.undeclared")
+    return o
+
+
+def bad_seg_no_section():
+    """A data segment in memory index 1 of an object with one memory and no
+    mmcc.memories section."""
+    o = plain()
+    o.datum("nosec", b"\x01\0\0\0", memidx=1, seg=".mmcc.m2.data.nosec")
+    return o
+
+
+def bad_seg_tls():
+    o = md_b()
+    o.features.append("+atomics")
+    o.datum("tls2", b"\x01\0\0\0", memidx=1, seg=".mmcc.m2.data.tls2",
+            segflags=SEG_TLS)
+    return o
+
+
+def bad_shared_data():
+    o = Obj()
+    o.features += ["+multimemory", "+atomics", "+bulk-memory"]
+    m2 = o.memory(2, SHARED | HAS_MAX, max_=4)
+    o.datum("sd2", b"\x01\0\0\0", memidx=m2, seg=".mmcc.m2.data.sd2", align=2)
+    o.func("sd_get", Code([], [I32]).addr("sd2").load(m2))
+    return o
+
+
+def bad_too_much_data():
+    """Two 3 GiB zero-filled arrays in memory 5: more than 4 GiB."""
+    o = Obj()
+    o.features.append("+multimemory")
+    m5 = o.memory(5)
+    o.datum("huge1", memidx=m5, seg=".mmcc.m5.bss.huge1", zero_fill=3 << 30)
+    o.datum("huge2", memidx=m5, seg=".mmcc.m5.bss.huge2", zero_fill=3 << 30)
+    o.func("huge_get", Code([], [I32]).addr("huge1").addr("huge2").op(0x6A))
     return o
 
 
@@ -640,7 +975,7 @@ OBJECTS = dict([
     ("bad_trailing", bad_trailing), ("bad_offset", bad_offset),
     ("bad_index", bad_index), ("bad_bytes", bad_bytes),
     ("bad_unsorted", bad_unsorted), ("bad_named", bad_named),
-    ("bad_import", bad_import), ("bad_data_segment", bad_data_segment),
+    ("bad_import", bad_import), ("data_segment_plain_name", data_segment_plain_name),
     ("bad_no_section", bad_no_section), ("bad_flags", bad_flags),
     ("bad_key0", bad_key0), ("bad_undeclared_import", bad_undeclared_import),
     ("bad_export_conflict", bad_export_conflict),
@@ -648,17 +983,31 @@ OBJECTS = dict([
     ("bad_shared_no_atomics", bad_shared_no_atomics),
     ("bad_shared_no_max", bad_shared_no_max),
     ("bad_max_lt_min", bad_max_lt_min),
+    ("md_a", md_a), ("md_b", md_b), ("md_unused", md_unused),
+    ("md_big", md_big), ("md_gc", md_gc), ("md_shared_zero", md_shared_zero),
+    ("md_no_zero_fills", md_no_zero_fills), ("md_heap3", md_heap3),
+    ("md_heap9", md_heap9), ("md_bss0", md_bss0),
+    ("md_a_no_zero_fills", md_a_no_zero_fills),
+    ("bad_zf_index", bad_zf_index), ("bad_zf_nonempty", bad_zf_nonempty),
+    ("bad_zf_mem0", bad_zf_mem0), ("bad_zf_twice", bad_zf_twice),
+    ("bad_zf_huge", bad_zf_huge), ("bad_zf_offset", bad_zf_offset),
+    ("bad_seg_undeclared", bad_seg_undeclared),
+    ("bad_seg_no_section", bad_seg_no_section), ("bad_seg_tls", bad_seg_tls),
+    ("bad_shared_data", bad_shared_data),
+    ("bad_too_much_data", bad_too_much_data),
 ])
 
 
 def fuzz_objects():
-    """mm_a with every truncation of its mmcc.memories section, and with
-    pseudo-random byte changes in it (deterministic)."""
+    """mm_a and md_a with every truncation of their mmcc.memories section,
+    and with pseudo-random byte changes in it (deterministic)."""
     import random
     a = mm_a()
     a.encode()  # lays out the code, which gives the relocation offsets
     payload = a.mm_payload()
-    for n in range(len(payload)):
+    # Every truncation but the one that drops exactly the (empty) zero_fills
+    # vector, which gives a valid section of the older form.
+    for n in range(len(payload) - 1):
         o = mm_a()
         o.mm_raw = payload[:n]
         yield "trunc_%03d" % n, o
@@ -670,6 +1019,21 @@ def fuzz_objects():
         o = mm_a()
         o.mm_raw = bytes(b)
         yield "flip_%03d" % k, o
+    # The same on md_a, whose section has a zero fill (linked with md_b).
+    d = md_a()
+    d.encode()
+    payload = d.mm_payload()
+    for n in range(len(payload)):
+        o = md_a()
+        o.mm_raw = payload[:n]
+        yield "dtrunc_%03d" % n, o
+    for k in range(100):
+        b = bytearray(payload)
+        for _ in range(rng.randint(1, 3)):
+            b[rng.randrange(len(b))] = rng.choice([0, 1, 2, 3, 5, 0x7F, 0x80, 0xFF, rng.randrange(256)])
+        o = md_a()
+        o.mm_raw = bytes(b)
+        yield "dflip_%03d" % k, o
 
 
 def main():

@@ -12,8 +12,12 @@
 #include <stdint.h>
 
 #ifdef MMCC_MULTI_MEMORY
+/* The base goes through a volatile zero so that LLVM cannot fold the
+ * address into every use (it would then lose `restrict` and similar facts
+ * that the plain build keeps for its arrays). */
+static volatile uintptr_t region_zero;
 #define REGION(N, T, name, count, base) \
-    __memory(N) T *const name = (__memory(N) T *)(uintptr_t)(base)
+    __memory(N) T *const name = (__memory(N) T *)((uintptr_t)(base) + region_zero)
 #else
 #define REGION(N, T, name, count, base) \
     static T name##_storage[count];      \
