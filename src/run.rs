@@ -30,7 +30,7 @@ pub struct RunResult {
 /// An engine with the features mmcc's output may use.
 pub fn engine() -> Result<Engine> {
     let mut config = Config::new();
-    config.wasm_multi_memory(true).wasm_bulk_memory(true).wasm_simd(true).wasm_threads(true);
+    config.wasm_multi_memory(true).wasm_bulk_memory(true).wasm_simd(true).wasm_threads(true).shared_memory(true);
     Engine::new(&config).map_err(anyhow::Error::from).context("cannot create the wasmtime engine")
 }
 

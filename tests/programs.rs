@@ -14,6 +14,7 @@
 //!
 //! Directives, in `//` comments at the top of a program:
 //!   `// mmcc-flags: -msimd128`   extra flags for both builds
+//!   `// multi-flags: --memory=2:shared,max=4`  extra flags for the mmcc build
 //!   `// args: a b c`             program arguments
 //!   `// exit: 3`                 expected exit code (default 0)
 //!   `// also: parts/lib.c`       more sources of the same program (other
@@ -34,6 +35,7 @@ struct Program {
     name: String,
     cxx: bool,
     flags: Vec<String>,
+    multi_flags: Vec<String>,
     args: Vec<String>,
     also: Vec<PathBuf>,
     exit: i32,
@@ -67,6 +69,7 @@ fn load(path: &Path) -> Program {
         name: path.file_name().unwrap().to_string_lossy().into_owned(),
         cxx: path.extension().is_some_and(|e| e == "cpp"),
         flags: words(directive("mmcc-flags:")),
+        multi_flags: words(directive("multi-flags:")),
         args: words(directive("args:")),
         also: words(directive("also:")).into_iter().map(|f: String| path.parent().unwrap().join(f)).collect(),
         exit: directive("exit:").map(|v| v.parse().expect("exit code")).unwrap_or(0),
@@ -89,6 +92,9 @@ fn build(p: &Program, opt: &str, multi: bool, out: &Path) -> Result<(), String> 
         }
         c
     };
+    if multi {
+        cmd.args(&p.multi_flags);
+    }
     cmd.arg(opt).args(&p.flags).arg(&p.path).args(&p.also).arg("-o").arg(out);
     let o = cmd.output().map_err(|e| format!("cannot run the compiler: {e}"))?;
     if !o.status.success() {
