@@ -182,3 +182,14 @@ fn memory_settings_from_the_command_line_reach_the_module() {
     assert!(!o.status.success(), "max < min is an error");
     assert!(String::from_utf8_lossy(&o.stderr).contains("wasm-ld: error:"), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn verbose_mode_prints_every_stage() {
+    let src = tmp("verbose.c");
+    std::fs::write(&src, "int f(__attribute__((address_space(2))) int *p) { return p[1]; }\n").unwrap();
+    let o = ok(mmcc(&["-v", "-O2", "-c", src.to_str().unwrap(), "-o", tmp("verbose.o").to_str().unwrap()]));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("clang-19") && err.contains("-fplugin="), "the clang command:\n{err}");
+    assert!(err.contains("memory-indexing pass and code generation"), "{err}");
+    assert!(err.contains("object writer: 1 memory-indexed instruction(s)"), "{err}");
+}
