@@ -6,31 +6,11 @@
 //! stock wasm-ld puts the stores in memory 0 instead: the problem mmcc
 //! solves. wabt, an independent implementation, shows the memory indices.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mmcc-isolation-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-fn mmcc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mmcc")).args(args).output().expect("run mmcc")
-}
-
-fn ok(o: Output) -> Output {
-    assert!(o.status.success(), "command failed:\n{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
-    o
-}
-
-fn memory<'a>(memories: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
-    &memories.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no exported memory `{name}`")).1
-}
+use common::{memory, mmcc, ok, root, tmp};
+use std::path::Path;
+use std::process::Command;
 
 /// What `stores.c` writes, as (export name, address, bytes).
 fn expected_stores() -> Vec<(&'static str, usize, Vec<u8>)> {

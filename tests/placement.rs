@@ -3,34 +3,18 @@
 //! nothing for memory-N data, a 1 GiB zero-initialized array costs no bytes,
 //! and separate compilation with an archive gives the same program.
 
-use std::path::PathBuf;
+mod common;
+
+use common::{root, run, tmp};
 use std::process::{Command, Output};
 use std::time::Instant;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mmcc-placement-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
 fn mmcc(args: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_mmcc")).args(args).output().expect("run mmcc");
-    assert!(o.status.success(), "mmcc {args:?} failed:\n{}", String::from_utf8_lossy(&o.stderr));
-    o
-}
-
-fn run(wasm: &PathBuf) -> mmcc::run::RunResult {
-    let bytes = std::fs::read(wasm).unwrap();
-    let options = mmcc::run::RunOptions { capture: true, ..Default::default() };
-    mmcc::run::run_module("test", &bytes, &options).unwrap()
+    common::ok(common::mmcc(args))
 }
 
 fn memory<'a>(r: &'a mmcc::run::RunResult, name: &str) -> &'a [u8] {
-    &r.memories.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no memory {name}")).1
+    common::memory(&r.memories, name)
 }
 
 #[test]
