@@ -34,5 +34,5 @@ suite "diagnostics of the clang plugin" bash tests/diagnostics/check.sh
 suite "patched wasm-ld" bash tests/linker/run.sh
 
 echo
-echo "test suites: $passed passed, $failed failed"
+echo "suites: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
