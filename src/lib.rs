@@ -8,12 +8,14 @@
 //!    and LLVM code generation to a wasm object.
 //! 3. [`object`]: the object writer (markers become memory-indexed
 //!    instructions; a multi-memory object file).
-//! 4. [`link`]: the patched wasm-ld lays out every memory.
+//! 4. [`link`]: the patched wasm-ld lays out every memory; [`finalize`]
+//!    moves memories the host provides into the import section.
 //! 5. [`inspect`] and [`run`]: look at and run the result.
 //!
 //! [`marker`] is the table both the IR pass and the object writer use.
 
 pub mod driver;
+pub mod finalize;
 pub mod inspect;
 pub mod ir;
 pub mod link;

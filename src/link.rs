@@ -4,7 +4,8 @@
 use crate::driver::args::Invocation;
 use crate::driver::run_command;
 use crate::toolchain::{Toolchain, TRIPLE};
-use anyhow::Result;
+use crate::finalize::{self, MemoryImport};
+use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::Command;
 
@@ -21,10 +22,73 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
     if inv.verbose {
         cmd.arg("-v");
     }
-    for spec in &inv.memory_specs {
+    let (linker_specs, imports) = split_memory_specs(&inv.memory_specs)?;
+    for spec in &linker_specs {
         // Not -Wl,: it would split the spec at its commas.
         cmd.arg("-Xlinker").arg(format!("--mm-memory={spec}"));
     }
     cmd.args(&inv.link_flags).args(items).arg("-o").arg(output);
-    run_command(&mut cmd, inv.verbose)
+    let status = run_command(&mut cmd, inv.verbose)?;
+    if status != 0 || imports.is_empty() {
+        return Ok(status);
+    }
+    // Memories the host provides: the linker defined them; move them into
+    // the import section (see finalize.rs).
+    let bytes = std::fs::read(output).with_context(|| format!("cannot read {}", output.display()))?;
+    match finalize::import_memories(&bytes, &imports) {
+        Ok(module) => {
+            if inv.verbose {
+                for i in &imports {
+                    eprintln!("mmcc: finalize: memory {} imported from {}.{}", i.memory, i.module, i.field);
+                }
+            }
+            std::fs::write(output, module).with_context(|| format!("cannot write {}", output.display()))?;
+            Ok(0)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(output);
+            eprintln!("mmcc: error: {e:#}");
+            Ok(1)
+        }
+    }
+}
+
+/// Splits `--memory=N:...` specs into what the linker takes and the memory
+/// imports finalize carries out (`import=module.field`, `import-data`).
+pub fn split_memory_specs(specs: &[String]) -> Result<(Vec<String>, Vec<MemoryImport>)> {
+    let mut linker = Vec::new();
+    let mut imports = Vec::new();
+    for spec in specs {
+        let Some((number, options)) = spec.split_once(':') else {
+            bail!("--memory={spec}: expected --memory=<N>:<option>[,<option>...]");
+        };
+        let memory: u32 = number.parse().with_context(|| format!("--memory={spec}: `{number}` is not a memory number"))?;
+        let mut rest = Vec::new();
+        let mut import: Option<(String, String)> = None;
+        let mut allow_data = false;
+        for option in options.split(',') {
+            if let Some(name) = option.strip_prefix("import=") {
+                let Some((module, field)) = name.split_once('.') else {
+                    bail!("--memory={spec}: import= takes <module>.<field>, e.g. import=env.user");
+                };
+                import = Some((module.to_string(), field.to_string()));
+            } else if option == "import-data" {
+                allow_data = true;
+            } else {
+                rest.push(option);
+            }
+        }
+        if memory == 0 && import.is_some() {
+            bail!("--memory={spec}: to import the default memory use -Wl,--import-memory");
+        }
+        match import {
+            Some((module, field)) => imports.push(MemoryImport { memory, module, field, allow_data }),
+            None if allow_data => bail!("--memory={spec}: `import-data` goes with `import=`"),
+            None => {}
+        }
+        if !rest.is_empty() {
+            linker.push(format!("{memory}:{}", rest.join(",")));
+        }
+    }
+    Ok((linker, imports))
 }

@@ -23,7 +23,8 @@ pub struct RunResult {
     pub exit_code: i32,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
-    /// Every exported memory's bytes after the run, by export name.
+    /// Every exported memory's bytes after the run, by export name, and
+    /// every memory the host provided, as `import:<module>.<field>`.
     pub memories: Vec<(String, Vec<u8>)>,
 }
 
@@ -58,6 +59,24 @@ pub fn run_module(name: &str, bytes: &[u8], options: &RunOptions) -> Result<RunR
     let mut store = Store::new(&engine, wasi);
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |cx| cx).map_err(anyhow::Error::from)?;
+    // Memories the module imports (other than from WASI): the host makes
+    // them, at the size the module asks for, and they are reported after
+    // the run under `import:<module>.<field>`.
+    let mut host_memories = Vec::new();
+    for import in module.imports() {
+        if let wasmtime::ExternType::Memory(ty) = import.ty() {
+            let name = format!("import:{}.{}", import.module(), import.name());
+            if ty.is_shared() {
+                let memory = wasmtime::SharedMemory::new(&engine, ty).map_err(anyhow::Error::from)?;
+                linker.define(&store, import.module(), import.name(), memory.clone()).map_err(anyhow::Error::from)?;
+                host_memories.push((name, None, Some(memory)));
+            } else {
+                let memory = wasmtime::Memory::new(&mut store, ty).map_err(anyhow::Error::from)?;
+                linker.define(&store, import.module(), import.name(), memory).map_err(anyhow::Error::from)?;
+                host_memories.push((name, Some(memory), None));
+            }
+        }
+    }
     let instance = linker.instantiate(&mut store, &module).map_err(anyhow::Error::from).with_context(|| format!("cannot instantiate {name}"))?;
     let start = instance
         .get_typed_func::<(), ()>(&mut store, "_start")
@@ -77,6 +96,14 @@ pub fn run_module(name: &str, bytes: &[u8], options: &RunOptions) -> Result<RunR
         if let Some(memory) = ext.into_memory() {
             memories.push((export, memory.data(&store).to_vec()));
         }
+    }
+    for (name, memory, shared) in host_memories {
+        let bytes = match (memory, shared) {
+            (Some(m), _) => m.data(&store).to_vec(),
+            (_, Some(m)) => m.data().iter().map(|b| unsafe { *b.get() }).collect(),
+            _ => continue,
+        };
+        memories.push((name, bytes));
     }
     Ok(RunResult { exit_code, stdout: stdout.contents().to_vec(), stderr: stderr.contents().to_vec(), memories })
 }

@@ -44,8 +44,9 @@ It takes clang's options. Commonly used:
   -v                 print each stage and command
   -fsyntax-only      check the source (including mmcc's checks) only
   -E                 preprocess only
-  --memory=<N>:<opt>,...   declare memory N for the linker:
-                     min=<pages>, max=<pages>, export=<name>, private, shared
+  --memory=<N>:<opt>,...   declare memory N:
+                     min=<pages>, max=<pages>, export=<name>, private, shared,
+                     import=<module>.<field> (the host provides it), import-data
   -save-temps        keep intermediate files (bitcode, LLVM's object)
 
 Environment: MMCC_ROOT (mmcc's source folder), MMCC_CLANG, MMCC_WASM_LD.
