@@ -10,14 +10,21 @@
 //! limits the linker gave them) and every memory reference — instructions,
 //! data segments, exports — is renumbered (wasm-encoder's `Reencode`).
 //!
-//! A data segment for an imported memory would overwrite the host's memory
-//! when the module is instantiated, so it is an error unless the import says
+//! Static data in an imported memory would overwrite the host's memory when
+//! the module is instantiated (initialized variables) or assume it is zero
+//! (zero-initialized ones, which have no data segment: the linker's
+//! `__mmcc_heap_base_N` tells), so it is an error unless the import says
 //! `import-data`.
 
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use wasm_encoder::reencode::{Error as ReencodeError, Reencode, RoundtripReencoder};
 use wasmparser::{Parser, Payload, TypeRef};
+
+/// The linker's end-of-static-data symbol of memory N is this prefix and N.
+/// Memory N's data starts at address 16, so an end above 16 means data.
+pub const HEAP_BASE_PREFIX: &str = "__mmcc_heap_base_";
+const DATA_START: u64 = 16;
 
 /// A memory to import instead of define.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,10 +47,12 @@ pub fn import_memories(bytes: &[u8], imports: &[MemoryImport]) -> Result<Vec<u8>
         if defined as usize >= layout.defined.len() {
             bail!("--memory={}:import=...: the program has no memory {}", import.memory, import.memory);
         }
-        if layout.data_memories.contains(&import.memory) && !import.allow_data {
+        let zero_initialized = layout.heap_bases.get(&import.memory).is_some_and(|end| *end > DATA_START);
+        if (layout.data_memories.contains(&import.memory) || zero_initialized) && !import.allow_data {
             bail!(
-                "memory {} has static data, which would overwrite the host's memory when the module starts; \
-                 move the data to another memory, or add `import-data` (--memory={}:import={}.{},import-data) to write it anyway",
+                "memory {} has static data (variables placed in it): initialized ones would overwrite the host's memory when the \
+                 module starts, zero-initialized ones would assume the host's memory is zero there; move them to another memory, \
+                 or add `import-data` (--memory={}:import={}.{},import-data) to accept that",
                 import.memory,
                 import.memory,
                 import.module,
@@ -80,25 +89,58 @@ struct Layout {
     defined: Vec<wasmparser::MemoryType>,
     /// Memories that active data segments write to.
     data_memories: Vec<u32>,
+    /// End of static data per memory, from the exported heap-base symbols
+    /// (they also count zero-initialized variables, which have no segment).
+    heap_bases: BTreeMap<u32, u64>,
     has_import_section: bool,
 }
 
 impl Layout {
     fn read(bytes: &[u8]) -> Result<Layout> {
-        let mut layout = Layout { imported: 0, defined: Vec::new(), data_memories: Vec::new(), has_import_section: false };
+        let mut layout = Layout {
+            imported: 0,
+            defined: Vec::new(),
+            data_memories: Vec::new(),
+            heap_bases: BTreeMap::new(),
+            has_import_section: false,
+        };
+        let mut global_values: Vec<Option<u64>> = Vec::new();
+        let mut imported_globals = 0u32;
+        let mut heap_base_exports: Vec<(u32, u32)> = Vec::new(); // (memory, global)
         for payload in Parser::new(0).parse_all(bytes) {
             match payload.context("the linked module is not valid WebAssembly")? {
                 Payload::ImportSection(r) => {
                     layout.has_import_section = true;
                     for i in r.into_imports() {
-                        if let TypeRef::Memory(_) = i?.ty {
-                            layout.imported += 1;
+                        match i?.ty {
+                            TypeRef::Memory(_) => layout.imported += 1,
+                            TypeRef::Global(_) => imported_globals += 1,
+                            _ => {}
                         }
                     }
                 }
                 Payload::MemorySection(r) => {
                     for m in r {
                         layout.defined.push(m?);
+                    }
+                }
+                Payload::GlobalSection(r) => {
+                    for g in r {
+                        let mut ops = g?.init_expr.get_operators_reader();
+                        global_values.push(match ops.read() {
+                            Ok(wasmparser::Operator::I32Const { value }) => Some(value as u32 as u64),
+                            _ => None,
+                        });
+                    }
+                }
+                Payload::ExportSection(r) => {
+                    for e in r {
+                        let e = e?;
+                        if let Some(n) = e.name.strip_prefix(HEAP_BASE_PREFIX).and_then(|n| n.parse().ok()) {
+                            if e.kind == wasmparser::ExternalKind::Global {
+                                heap_base_exports.push((n, e.index));
+                            }
+                        }
                     }
                 }
                 Payload::DataSection(r) => {
@@ -109,6 +151,12 @@ impl Layout {
                     }
                 }
                 _ => {}
+            }
+        }
+        for (memory, global) in heap_base_exports {
+            let Some(defined) = global.checked_sub(imported_globals) else { continue };
+            if let Some(Some(v)) = global_values.get(defined as usize) {
+                layout.heap_bases.insert(memory, *v);
             }
         }
         Ok(layout)
@@ -168,6 +216,22 @@ impl Reencode for Renumber<'_> {
             self.imports_written = true;
         }
         wasm_encoder::reencode::utils::intersperse_section_hook(self, module, after, before)
+    }
+
+    /// The heap-base exports were only for this step.
+    fn parse_export_section(
+        &mut self,
+        exports: &mut wasm_encoder::ExportSection,
+        section: wasmparser::ExportSectionReader<'_>,
+    ) -> Result<(), ReencodeError<Self::Error>> {
+        for export in section {
+            let export = export?;
+            if export.name.starts_with(HEAP_BASE_PREFIX) && export.kind == wasmparser::ExternalKind::Global {
+                continue;
+            }
+            self.parse_export(exports, export)?;
+        }
+        Ok(())
     }
 
     fn parse_memory_section(

@@ -27,6 +27,12 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
         // Not -Wl,: it would split the spec at its commas.
         cmd.arg("-Xlinker").arg(format!("--mm-memory={spec}"));
     }
+    // The end of each imported memory's static data, so finalize can tell
+    // whether the module would write into the host's memory (it removes
+    // these exports again).
+    for import in &imports {
+        cmd.arg(format!("-Wl,--export-if-defined={}{}", finalize::HEAP_BASE_PREFIX, import.memory));
+    }
     cmd.args(&inv.link_flags).args(items).arg("-o").arg(output);
     let status = run_command(&mut cmd, inv.verbose)?;
     if status != 0 || imports.is_empty() {

@@ -64,6 +64,12 @@ fn data_for_an_imported_memory_needs_import_data() {
     assert!(err.contains("memory 2 has static data") && err.contains("import-data"), "{err}");
     assert!(!wasm.exists(), "no output after an error");
 
+    // Zero-initialized variables have no data segment, but count too.
+    let zeros = tmp("zeros.c");
+    std::fs::write(&zeros, "#include <mmcc.h>\n__memory(2) int counters[100];\nint main(void) { return counters[3]++; }\n").unwrap();
+    let o = mmcc(&["-O2", zeros.to_str().unwrap(), "--memory=2:import=env.user", "-o", wasm.to_str().unwrap()]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("zero-initialized"), "{}", String::from_utf8_lossy(&o.stderr));
+
     ok(mmcc(&["-O2", src.to_str().unwrap(), "--memory=2:import=env.user,import-data", "-o", wasm.to_str().unwrap()]));
     let options = mmcc::run::RunOptions { capture: true, ..Default::default() };
     let r = mmcc::run::run_module("with_data", &std::fs::read(&wasm).unwrap(), &options).unwrap();
