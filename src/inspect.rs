@@ -47,32 +47,15 @@ pub fn inspect(bytes: &[u8]) -> Result<Report> {
             Payload::ImportSection(reader) => {
                 for import in reader.into_imports() {
                     let import = import?;
-                    if let TypeRef::Memory(m) = import.ty {
-                        let index = report.memories.len() as u32;
-                        report.memories.push(MemoryInfo {
-                            index,
-                            import: Some((import.module.to_string(), import.name.to_string())),
-                            min_pages: m.initial,
-                            max_pages: m.maximum,
-                            shared: m.shared,
-                            memory64: m.memory64,
-                            ..Default::default()
-                        });
+                    if let TypeRef::Memory(ty) = import.ty {
+                        let from = (import.module.to_string(), import.name.to_string());
+                        report.add_memory(ty, Some(from));
                     }
                 }
             }
             Payload::MemorySection(reader) => {
-                for m in reader {
-                    let m = m?;
-                    let index = report.memories.len() as u32;
-                    report.memories.push(MemoryInfo {
-                        index,
-                        min_pages: m.initial,
-                        max_pages: m.maximum,
-                        shared: m.shared,
-                        memory64: m.memory64,
-                        ..Default::default()
-                    });
+                for ty in reader {
+                    report.add_memory(ty?, None);
                 }
             }
             Payload::ExportSection(reader) => {
@@ -159,6 +142,19 @@ pub fn inspect(bytes: &[u8]) -> Result<Report> {
 }
 
 impl Report {
+    /// Adds the next memory of the index space (imports come first).
+    fn add_memory(&mut self, ty: wasmparser::MemoryType, import: Option<(String, String)>) {
+        self.memories.push(MemoryInfo {
+            index: self.memories.len() as u32,
+            import,
+            min_pages: ty.initial,
+            max_pages: ty.maximum,
+            shared: ty.shared,
+            memory64: ty.memory64,
+            ..Default::default()
+        });
+    }
+
     /// Human-readable text, one line per memory.
     pub fn render(&self, name: &str) -> String {
         let mut s = String::new();
