@@ -578,7 +578,7 @@ impl Lowering {
         LLVMPositionBuilderBefore(self.builder, call);
         let d = LLVMBuildPtrToInt(self.builder, dst, self.i32, c"".as_ptr());
         let s = LLVMBuildPtrToInt(self.builder, src, self.i32, c"".as_ptr());
-        let n = LLVMBuildZExtOrBitCast(self.builder, self.to_i32(len), self.i32, c"".as_ptr());
+        let n = self.to_i32(len);
         let op = marker::op("memory.copy").expect("in table");
         let m = Marker::new(op, vec![MemoryKey::Numbered(dst_mem), MemoryKey::Numbered(src_mem)]);
         self.call_marker(&m, None, &[d, s, n]);

@@ -318,7 +318,7 @@ impl ParsedObject {
         // Assemble the new object, section by section in the original order.
         let mut out = Vec::with_capacity(input.len() + 64);
         out.extend_from_slice(&input[..8]);
-        let mut summary = RewriteSummary { instructions: rewritten.instructions, memories: keys.iter().cloned().collect() };
+        let summary = RewriteSummary { instructions: rewritten.instructions, memories: keys.iter().cloned().collect() };
         for (i, s) in self.sections.iter().enumerate() {
             match (s.id, s.name.as_deref()) {
                 (2, _) => write_section(&mut out, 2, &self.import_section(&keys, existing_memories)?),
@@ -361,7 +361,6 @@ impl ParsedObject {
                 .collect(),
         };
         write_custom(&mut out, memories::SECTION_NAME, &memories.encode());
-        summary.memories.sort();
         Ok((out, summary))
     }
 
