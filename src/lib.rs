@@ -12,7 +12,9 @@
 //!    moves memories the host provides into the import section.
 //! 5. [`inspect`] and [`run`]: look at and run the result.
 //!
-//! [`marker`] is the table both the IR pass and the object writer use.
+//! [`marker`] is the table both the IR pass and the object writer use;
+//! [`runtime`] names the per-memory runtime (heap, string functions) that
+//! the IR pass calls and the link step compiles for each memory.
 
 pub mod driver;
 pub mod finalize;
@@ -22,4 +24,5 @@ pub mod link;
 pub mod marker;
 pub mod object;
 pub mod run;
+pub mod runtime;
 pub mod toolchain;

@@ -30,6 +30,7 @@
 #include "clang/AST/Expr.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Basic/Builtins.h"
+#include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/StringSwitch.h"
 
@@ -57,15 +58,16 @@ bool isLibraryBuiltin(const ASTContext &Ctx, unsigned ID) {
   return BI.isLibFunction(ID) || BI.isPredefinedLibFunction(ID);
 }
 
-/// Library functions for which mmcc's per-memory runtime (<mmcc.h>)
-/// provides mm_<name>(N, ...) variants: string and memory functions,
-/// number parsing, and the heap.
+/// Library functions for which <mmcc.h> has an mm_<name>(N, ...) variant
+/// (runtime/memory/: the heap and the string functions of each memory).
 bool hasPerMemoryVariant(StringRef Base) {
-  if (Base.starts_with("str") || Base.starts_with("mem") ||
-      Base.starts_with("ato"))
-    return true;
   return llvm::StringSwitch<bool>(Base)
-      .Cases("free", "realloc", true)
+      .Cases("strlen", "strnlen", "strcmp", "strncmp", "strchr", "strrchr",
+             true)
+      .Cases("strstr", "strspn", "strcspn", "strcpy", "strncpy", "strcat",
+             true)
+      .Cases("strncat", "strdup", "strndup", "memchr", "memcmp", true)
+      .Cases("atoi", "atol", "atoll", "free", "realloc", true)
       .Default(false);
 }
 
@@ -108,7 +110,12 @@ const FunctionType *calleeFunctionType(const CallExpr *CE,
 
 std::string Checker::shortSourceText(const Expr *E) const {
   const SourceManager &SM = R.sourceManager();
-  CharSourceRange Range = CharSourceRange::getTokenRange(E->getSourceRange());
+  SourceRange Written = E->getSourceRange();
+  // An argument of a macro (mm_free(2, p)): its text where the user wrote it.
+  if (Written.getBegin().isMacroID() || Written.getEnd().isMacroID())
+    Written = SourceRange(SM.getSpellingLoc(Written.getBegin()),
+                          SM.getSpellingLoc(Written.getEnd()));
+  CharSourceRange Range = CharSourceRange::getTokenRange(Written);
   bool Invalid = false;
   StringRef Text =
       Lexer::getSourceText(Range, SM, Ctx.getLangOpts(), &Invalid);
@@ -125,6 +132,7 @@ bool Checker::VisitCallExpr(CallExpr *CE) {
   const FunctionDecl *FD = CE->getDirectCallee();
   checkLibraryCall(CE, FD);
   checkVariadicArguments(CE, FD);
+  checkRuntimeCall(CE, FD);
   return true;
 }
 

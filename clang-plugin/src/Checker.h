@@ -18,6 +18,8 @@
 //                           memories
 //   CallChecks.cpp          C library functions called with memory-N
 //                           pointers; memory-N pointers passed to '...'
+//   RuntimeCallChecks.cpp   the memory arguments of <mmcc.h>'s mm_*
+//                           functions
 #ifndef MMCC_PLUGIN_CHECKER_H
 #define MMCC_PLUGIN_CHECKER_H
 
@@ -109,6 +111,10 @@ private:
                         const clang::FunctionDecl *FD);
   void checkVariadicArguments(const clang::CallExpr *CE,
                               const clang::FunctionDecl *FD);
+
+  // RuntimeCallChecks.cpp
+  void checkRuntimeCall(const clang::CallExpr *CE,
+                        const clang::FunctionDecl *FD);
 
   /// Source text of E if it is short and on one line (for suggestions).
   std::string shortSourceText(const clang::Expr *E) const;

@@ -56,4 +56,174 @@ int __mmcc_memory_atomic_notify(int memory, unsigned long address, int count);
 #define mm_atomic_notify(N, p, count) __builtin_wasm_memory_atomic_notify((int *)(p), (count))
 #endif
 
+
+/* ---- The heap and string functions of every memory ----------------------
+ *
+ * Each memory N >= 1 has a heap of its own (a TLSF-style allocator that
+ * lives entirely in memory N and grows it with memory.grow) and its own
+ * copies of the string functions. N must be an integer constant; pointers
+ * passed in must point into memory N (mmcc checks both at compile time).
+ * Memory 0's are the C library's. Only the memories a program uses get this
+ * code: mmcc compiles it for them at link time (see docs/heap.md).
+ *
+ *   __memory(N) void *mm_malloc(N, size)           NULL when memory N is full
+ *   __memory(N) void *mm_calloc(N, count, size)
+ *   __memory(N) void *mm_realloc(N, p, size)
+ *   __memory(N) void *mm_aligned_alloc(N, align, size)
+ *   void mm_free(N, p)
+ *   size_t mm_usable_size(N, p)
+ *
+ *   mm_strlen mm_strnlen mm_strcmp mm_strncmp mm_strchr mm_strrchr mm_strstr
+ *   mm_strspn mm_strcspn mm_strcpy mm_strncpy mm_strcat mm_strncat mm_strdup
+ *   mm_strndup mm_memchr mm_memcmp mm_memcpy mm_memmove mm_memset mm_atoi
+ *   mm_atol mm_atoll: the C function of the same name, with every pointer
+ *   in memory N: mm_strlen(2, s), mm_strcmp(2, a, b), mm_strdup(2, s)
+ *   (the copy is in memory 2's heap).
+ *
+ * Between memories (dN: the destination's memory, sN: the source's):
+ *   void mm_copy(dN, dst, sN, src, n)              memory.copy dN sN
+ *   __memory(dN) char *mm_strcopy(dN, dst, sN, src)   strcpy across
+ *   __memory(dN) char *mm_strdup_to(dN, sN, src)   strdup into dN's heap
+ *   __memory(dN) void *mm_memdup_to(dN, sN, src, n)
+ */
+#ifdef MMCC_MULTI_MEMORY
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* The runtime's calling convention: the memory number first, addresses as
+ * integers. mmcc's clang plugin checks that each memory argument is an
+ * integer constant and that each address argument is a pointer into the
+ * memory before it; its IR pass turns __mmcc_rt_<fn>(N, ...) into a call of
+ * memory N's __mmcc_m<N>_<fn>(...). */
+typedef int __mmcc_memory_t;
+typedef unsigned long __mmcc_address_t;
+typedef unsigned long __mmcc_size_t;
+__mmcc_address_t __mmcc_rt_malloc(__mmcc_memory_t, __mmcc_size_t);
+__mmcc_address_t __mmcc_rt_calloc(__mmcc_memory_t, __mmcc_size_t, __mmcc_size_t);
+__mmcc_address_t __mmcc_rt_realloc(__mmcc_memory_t, __mmcc_address_t, __mmcc_size_t);
+__mmcc_address_t __mmcc_rt_aligned_alloc(__mmcc_memory_t, __mmcc_size_t, __mmcc_size_t);
+void __mmcc_rt_free(__mmcc_memory_t, __mmcc_address_t);
+__mmcc_size_t __mmcc_rt_usable_size(__mmcc_memory_t, __mmcc_address_t);
+__mmcc_size_t __mmcc_rt_strlen(__mmcc_memory_t, __mmcc_address_t);
+__mmcc_size_t __mmcc_rt_strnlen(__mmcc_memory_t, __mmcc_address_t, __mmcc_size_t);
+int __mmcc_rt_strcmp(__mmcc_memory_t, __mmcc_address_t, __mmcc_address_t);
+int __mmcc_rt_strncmp(__mmcc_memory_t, __mmcc_address_t, __mmcc_address_t, __mmcc_size_t);
+__mmcc_address_t __mmcc_rt_strchr(__mmcc_memory_t, __mmcc_address_t, int);
+__mmcc_address_t __mmcc_rt_strrchr(__mmcc_memory_t, __mmcc_address_t, int);
+__mmcc_address_t __mmcc_rt_strstr(__mmcc_memory_t, __mmcc_address_t, __mmcc_address_t);
+__mmcc_size_t __mmcc_rt_strspn(__mmcc_memory_t, __mmcc_address_t, __mmcc_address_t);
+__mmcc_size_t __mmcc_rt_strcspn(__mmcc_memory_t, __mmcc_address_t, __mmcc_address_t);
+__mmcc_address_t __mmcc_rt_strcpy(__mmcc_memory_t, __mmcc_address_t, __mmcc_address_t);
+__mmcc_address_t __mmcc_rt_strncpy(__mmcc_memory_t, __mmcc_address_t, __mmcc_address_t, __mmcc_size_t);
+__mmcc_address_t __mmcc_rt_strcat(__mmcc_memory_t, __mmcc_address_t, __mmcc_address_t);
+__mmcc_address_t __mmcc_rt_strncat(__mmcc_memory_t, __mmcc_address_t, __mmcc_address_t, __mmcc_size_t);
+__mmcc_address_t __mmcc_rt_strdup(__mmcc_memory_t, __mmcc_address_t);
+__mmcc_address_t __mmcc_rt_strndup(__mmcc_memory_t, __mmcc_address_t, __mmcc_size_t);
+__mmcc_address_t __mmcc_rt_memchr(__mmcc_memory_t, __mmcc_address_t, int, __mmcc_size_t);
+int __mmcc_rt_memcmp(__mmcc_memory_t, __mmcc_address_t, __mmcc_address_t, __mmcc_size_t);
+__mmcc_address_t __mmcc_rt_memcpy(__mmcc_memory_t, __mmcc_address_t, __mmcc_address_t, __mmcc_size_t);
+__mmcc_address_t __mmcc_rt_memmove(__mmcc_memory_t, __mmcc_address_t, __mmcc_address_t, __mmcc_size_t);
+__mmcc_address_t __mmcc_rt_memset(__mmcc_memory_t, __mmcc_address_t, int, __mmcc_size_t);
+int __mmcc_rt_atoi(__mmcc_memory_t, __mmcc_address_t);
+long __mmcc_rt_atol(__mmcc_memory_t, __mmcc_address_t);
+long long __mmcc_rt_atoll(__mmcc_memory_t, __mmcc_address_t);
+/* memory.copy dN sN, emitted in place by mmcc. */
+void __mmcc_rt_copy(__mmcc_memory_t, __mmcc_address_t, __mmcc_memory_t, __mmcc_address_t, __mmcc_size_t);
+#ifdef __cplusplus
+}
+#endif
+
+#define __mm_a(p) ((__mmcc_address_t)(p))
+#define __mm_p(N, T, x) ((__memory(N) T *)(x))
+#define mm_malloc(N, size) __mm_p(N, void, __mmcc_rt_malloc((N), (size)))
+#define mm_calloc(N, count, size) __mm_p(N, void, __mmcc_rt_calloc((N), (count), (size)))
+#define mm_realloc(N, p, size) __mm_p(N, void, __mmcc_rt_realloc((N), __mm_a(p), (size)))
+#define mm_aligned_alloc(N, align, size) __mm_p(N, void, __mmcc_rt_aligned_alloc((N), (align), (size)))
+#define mm_free(N, p) __mmcc_rt_free((N), __mm_a(p))
+#define mm_usable_size(N, p) ((__SIZE_TYPE__)__mmcc_rt_usable_size((N), __mm_a(p)))
+#define mm_strlen(N, s) ((__SIZE_TYPE__)__mmcc_rt_strlen((N), __mm_a(s)))
+#define mm_strnlen(N, s, max) ((__SIZE_TYPE__)__mmcc_rt_strnlen((N), __mm_a(s), (max)))
+#define mm_strcmp(N, a, b) __mmcc_rt_strcmp((N), __mm_a(a), __mm_a(b))
+#define mm_strncmp(N, a, b, n) __mmcc_rt_strncmp((N), __mm_a(a), __mm_a(b), (n))
+#define mm_strchr(N, s, c) __mm_p(N, char, __mmcc_rt_strchr((N), __mm_a(s), (c)))
+#define mm_strrchr(N, s, c) __mm_p(N, char, __mmcc_rt_strrchr((N), __mm_a(s), (c)))
+#define mm_strstr(N, h, n) __mm_p(N, char, __mmcc_rt_strstr((N), __mm_a(h), __mm_a(n)))
+#define mm_strspn(N, s, set) ((__SIZE_TYPE__)__mmcc_rt_strspn((N), __mm_a(s), __mm_a(set)))
+#define mm_strcspn(N, s, set) ((__SIZE_TYPE__)__mmcc_rt_strcspn((N), __mm_a(s), __mm_a(set)))
+#define mm_strcpy(N, d, s) __mm_p(N, char, __mmcc_rt_strcpy((N), __mm_a(d), __mm_a(s)))
+#define mm_strncpy(N, d, s, n) __mm_p(N, char, __mmcc_rt_strncpy((N), __mm_a(d), __mm_a(s), (n)))
+#define mm_strcat(N, d, s) __mm_p(N, char, __mmcc_rt_strcat((N), __mm_a(d), __mm_a(s)))
+#define mm_strncat(N, d, s, n) __mm_p(N, char, __mmcc_rt_strncat((N), __mm_a(d), __mm_a(s), (n)))
+#define mm_strdup(N, s) __mm_p(N, char, __mmcc_rt_strdup((N), __mm_a(s)))
+#define mm_strndup(N, s, n) __mm_p(N, char, __mmcc_rt_strndup((N), __mm_a(s), (n)))
+#define mm_memchr(N, s, c, n) __mm_p(N, void, __mmcc_rt_memchr((N), __mm_a(s), (c), (n)))
+#define mm_memcmp(N, a, b, n) __mmcc_rt_memcmp((N), __mm_a(a), __mm_a(b), (n))
+#define mm_memcpy(N, d, s, n) __mm_p(N, void, __mmcc_rt_memcpy((N), __mm_a(d), __mm_a(s), (n)))
+#define mm_memmove(N, d, s, n) __mm_p(N, void, __mmcc_rt_memmove((N), __mm_a(d), __mm_a(s), (n)))
+#define mm_memset(N, d, c, n) __mm_p(N, void, __mmcc_rt_memset((N), __mm_a(d), (c), (n)))
+#define mm_atoi(N, s) __mmcc_rt_atoi((N), __mm_a(s))
+#define mm_atol(N, s) __mmcc_rt_atol((N), __mm_a(s))
+#define mm_atoll(N, s) __mmcc_rt_atoll((N), __mm_a(s))
+#define mm_copy(dN, d, sN, s, n) __mmcc_rt_copy((dN), __mm_a(d), (sN), __mm_a(s), (n))
+#define mm_strcopy(dN, d, sN, s) ({                                          \
+    __mmcc_address_t __mm_d = __mm_a(d), __mm_s = __mm_a(s);                 \
+    __mmcc_rt_copy((dN), __mm_d, (sN), __mm_s, __mmcc_rt_strlen((sN), __mm_s) + 1); \
+    __mm_p(dN, char, __mm_d); })
+#define mm_memdup_to(dN, sN, s, n) ({                                        \
+    __mmcc_address_t __mm_s = __mm_a(s);                                     \
+    __mmcc_size_t __mm_n = (n);                                              \
+    __mmcc_address_t __mm_d = __mmcc_rt_malloc((dN), __mm_n ? __mm_n : 1);   \
+    if (__mm_d) __mmcc_rt_copy((dN), __mm_d, (sN), __mm_s, __mm_n);          \
+    __mm_p(dN, void, __mm_d); })
+#define mm_strdup_to(dN, sN, s) ({                                           \
+    __mmcc_address_t __mm_s2 = __mm_a(s);                                    \
+    __mmcc_size_t __mm_len = __mmcc_rt_strlen((sN), __mm_s2) + 1;            \
+    (__memory(dN) char *)mm_memdup_to(dN, sN, __mm_s2, __mm_len); })
+
+#else /* one memory: the C library's functions */
+
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+#define mm_malloc(N, size) malloc(size)
+#define mm_calloc(N, count, size) calloc((count), (size))
+#define mm_realloc(N, p, size) realloc((p), (size))
+#define mm_aligned_alloc(N, align, size) aligned_alloc((align), (size))
+#define mm_free(N, p) free(p)
+#define mm_usable_size(N, p) malloc_usable_size(p)
+#define mm_strlen(N, s) strlen(s)
+#define mm_strnlen(N, s, max) strnlen((s), (max))
+#define mm_strcmp(N, a, b) strcmp((a), (b))
+#define mm_strncmp(N, a, b, n) strncmp((a), (b), (n))
+#define mm_strchr(N, s, c) strchr((s), (c))
+#define mm_strrchr(N, s, c) strrchr((s), (c))
+#define mm_strstr(N, h, n) strstr((h), (n))
+#define mm_strspn(N, s, set) strspn((s), (set))
+#define mm_strcspn(N, s, set) strcspn((s), (set))
+#define mm_strcpy(N, d, s) strcpy((d), (s))
+#define mm_strncpy(N, d, s, n) strncpy((d), (s), (n))
+#define mm_strcat(N, d, s) strcat((d), (s))
+#define mm_strncat(N, d, s, n) strncat((d), (s), (n))
+#define mm_strdup(N, s) strdup(s)
+#define mm_strndup(N, s, n) strndup((s), (n))
+#define mm_memchr(N, s, c, n) memchr((s), (c), (n))
+#define mm_memcmp(N, a, b, n) memcmp((a), (b), (n))
+#define mm_memcpy(N, d, s, n) memcpy((d), (s), (n))
+#define mm_memmove(N, d, s, n) memmove((d), (s), (n))
+#define mm_memset(N, d, c, n) memset((d), (c), (n))
+#define mm_atoi(N, s) atoi(s)
+#define mm_atol(N, s) atol(s)
+#define mm_atoll(N, s) atoll(s)
+#define mm_copy(dN, d, sN, s, n) ((void)memcpy((d), (s), (n)))
+#define mm_strcopy(dN, d, sN, s) strcpy((d), (s))
+#define mm_memdup_to(dN, sN, s, n) ({                                        \
+    __SIZE_TYPE__ __mm_n = (n);                                              \
+    void *__mm_d = malloc(__mm_n ? __mm_n : 1);                              \
+    if (__mm_d) memcpy(__mm_d, (s), __mm_n);                                 \
+    __mm_d; })
+#define mm_strdup_to(dN, sN, s) strdup(s)
+
+#endif /* MMCC_MULTI_MEMORY */
+
 #endif /* MMCC_H */

@@ -4,6 +4,7 @@ use super::address::AddressSplitter;
 use super::llvm::*;
 use super::{Diagnostic, Features, Summary};
 use crate::marker::{self, Marker, MemoryKey, MAX_MEMORY_NUMBER, RESERVED_ADDRESS_SPACES};
+use crate::runtime;
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::target::*;
@@ -213,6 +214,9 @@ impl Lowering {
         let name = name_of(callee);
         if let Some(op) = name.strip_prefix("__mmcc_memory_atomic_") {
             return self.lower_wait_notify(call, op);
+        }
+        if let Some(function) = name.strip_prefix(runtime::GENERIC_PREFIX) {
+            return self.lower_runtime_call(call, function);
         }
         if !name.starts_with("llvm.") {
             return; // passing memory-N pointers to functions is fine
@@ -647,6 +651,65 @@ impl Lowering {
         let v = self.call_marker(&m, Some((self.i32, None)), &operands);
         let v = if type_of(call) == self.i32 { v } else { LLVMBuildSExtOrBitCast(self.builder, v, type_of(call), c"".as_ptr()) };
         LLVMReplaceAllUsesWith(call, v);
+        self.erased.insert(call);
+        LLVMInstructionEraseFromParent(call);
+    }
+
+    /// The constant memory number of a runtime call's argument `index`, or
+    /// a located error naming the public macro.
+    unsafe fn runtime_memory(&mut self, call: Value, arg: Value, public: &str) -> Option<u32> {
+        if LLVMIsAConstantInt(arg).is_null() {
+            self.error(call, format!("the memory of {public} must be an integer constant: each memory has its own heap and functions"));
+            return None;
+        }
+        let mem = LLVMConstIntGetZExtValue(arg) as u32;
+        if RESERVED_ADDRESS_SPACES.contains(&mem) || mem > MAX_MEMORY_NUMBER {
+            self.error(call, format!("{public} on memory {mem}: memory numbers are 0 to {MAX_MEMORY_NUMBER}, except 10 and 20"));
+            return None;
+        }
+        Some(mem)
+    }
+
+    /// `__mmcc_rt_<fn>(N, ...)` from <mmcc.h>'s mm_* macros: a call of
+    /// memory N's runtime function `__mmcc_m<N>_<fn>(...)`, or for
+    /// `mm_copy`, `memory.copy dN sN` in place.
+    unsafe fn lower_runtime_call(&mut self, call: Value, function: &str) {
+        let args: Vec<Value> = (0..LLVMGetNumArgOperands(call)).map(|i| LLVMGetOperand(call, i)).collect();
+        let public = format!("mm_{function}");
+        if args.is_empty() {
+            return self.error(call, format!("`{}{function}` takes a memory number first; use {public} from <mmcc.h>", runtime::GENERIC_PREFIX));
+        }
+        let Some(mem) = self.runtime_memory(call, args[0], &public) else { return };
+        LLVMPositionBuilderBefore(self.builder, call);
+        if function == runtime::COPY {
+            if args.len() != 5 {
+                return self.error(call, "mm_copy takes (dst_memory, dst, src_memory, src, n)".into());
+            }
+            let Some(src_mem) = self.runtime_memory(call, args[2], &public) else { return };
+            if !self.features.bulk_memory {
+                return self.error(call, format!("copying memory {src_mem} to memory {mem} needs the bulk-memory feature; do not pass -mno-bulk-memory"));
+            }
+            let (d, s, n) = (self.to_i32(args[1]), self.to_i32(args[3]), self.to_i32(args[4]));
+            let m = Marker::new(marker::op("memory.copy").expect("in table"), vec![MemoryKey::Numbered(mem), MemoryKey::Numbered(src_mem)]);
+            self.call_marker(&m, None, &[d, s, n]);
+        } else {
+            let old_ty = LLVMGetCalledFunctionType(call);
+            let mut params = vec![std::ptr::null_mut(); LLVMCountParamTypes(old_ty) as usize];
+            LLVMGetParamTypes(old_ty, params.as_mut_ptr());
+            let mut params: Vec<Type> = params.into_iter().skip(1).collect();
+            let fn_ty = LLVMFunctionType(LLVMGetReturnType(old_ty), params.as_mut_ptr(), params.len() as u32, 0);
+            let name = cstr(&runtime::symbol(mem, function));
+            let mut target = LLVMGetNamedFunction(self.module, name.as_ptr());
+            if target.is_null() {
+                target = LLVMAddFunction(self.module, name.as_ptr(), fn_ty);
+            }
+            let mut rest = args[1..].to_vec();
+            let new_call = LLVMBuildCall2(self.builder, fn_ty, target, rest.as_mut_ptr(), rest.len() as u32, c"".as_ptr());
+            llvm_sys::debuginfo::LLVMInstructionSetDebugLoc(new_call, llvm_sys::debuginfo::LLVMInstructionGetDebugLoc(call));
+            if kind(LLVMGetReturnType(old_ty)) != LLVMTypeKind::LLVMVoidTypeKind {
+                LLVMReplaceAllUsesWith(call, new_call);
+            }
+        }
         self.erased.insert(call);
         LLVMInstructionEraseFromParent(call);
     }

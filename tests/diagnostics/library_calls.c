@@ -51,7 +51,7 @@ void calls(MEM2 char *p, MEM2 char *p2, char *q, FILE *out, size_t n) {
   fread(p, 1, n, out); // expect-error: fread writes memory 0
   sscanf(p, "%d", &i); // expect-error: sscanf reads memory 0
   atoi(p); // expect-error: passing 'MEM2 char *' to parameter of type 'const char *' changes address space of pointer
-  strtol(p, 0, 10); // expect-error: strtol reads memory 0 (the default memory), but this pointer is into memory 2; use mm_strtol(2, p, 0, 10) from <mmcc.h>
+  strtol(p, 0, 10); // expect-error: strtol reads memory 0 (the default memory), but this pointer is into memory 2; copy the data into memory 0 first
   free(p); // expect-error: free manages the heap in memory 0 (the default memory), but this pointer is into memory 2; use mm_free(2, p)
   __builtin_strlen(p); // expect-error: __builtin_strlen reads memory 0 (the default memory), but this pointer is into memory 2; use mm_strlen(2, p)
 }

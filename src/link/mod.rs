@@ -9,6 +9,8 @@ use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::Command;
 
+pub mod runtime;
+
 /// Links `items` (objects, archives, -l/-L flags, in order) into `output`;
 /// returns the exit code.
 pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -> Result<i32> {
@@ -33,7 +35,13 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
     for import in &imports {
         cmd.arg(format!("-Wl,--export-if-defined={}{}", finalize::HEAP_BASE_PREFIX, import.memory));
     }
-    cmd.args(&inv.link_flags).args(items).arg("-o").arg(output);
+    cmd.args(&inv.link_flags).args(items);
+    // Each memory whose heap or string functions the program calls gets its
+    // runtime, after the user's inputs (the C library comes later still).
+    for memory in runtime::memories_needed(items)? {
+        cmd.args(runtime::objects_for(tc, inv, memory)?);
+    }
+    cmd.arg("-o").arg(output);
     let status = run_command(&mut cmd, inv.verbose)?;
     if status != 0 || imports.is_empty() {
         return Ok(status);

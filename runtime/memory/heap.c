@@ -1,0 +1,490 @@
+/* heap.c: the heap of one memory -- mm_malloc(N, ...) and friends.
+ *
+ * A two-level segregated-fit allocator (the TLSF design: Masmano et al.,
+ * "TLSF: a new dynamic memory allocator for real-time systems", 2004),
+ * written for mmcc. Every byte of it lives in memory N: the heap's state
+ * sits at the end of memory N's static data (__mmcc_heap_base_N, defined
+ * by mmcc's linker), the blocks follow it, and memory.grow on memory N adds
+ * room. Nothing is kept in memory 0, so instances that share memory N (a
+ * shared memory imported by several threads or modules) share one heap.
+ *
+ * Blocks. A block's address b is 8 bytes before the payload it hands out:
+ *
+ *   b+0   prev_phys   the previous block, valid only while that one is free
+ *                     (it is the last word of the previous block's payload)
+ *   b+4   header      the block's size | FREE | PREV_FREE
+ *   b+8   payload     16-byte aligned; a free block keeps its free-list
+ *                     links here
+ *   b+size            the next block
+ *
+ * Sizes are multiples of 16 and at least 16, so an allocation costs its
+ * size rounded up to 16 after adding 4 bytes of header. Each pool ends
+ * with a zero-sized used block (the sentinel), so coalescing never runs
+ * off the end. Free blocks are kept in lists by size class: first level
+ * the power of two, second level 16 subdivisions of it, with a bitmap per
+ * level, so finding a block that fits is two count-trailing-zeros: O(1).
+ * Freeing coalesces with both neighbours at once.
+ */
+#include "runtime.h"
+
+#if MMCC_MEMORY == 0
+
+#include <malloc.h>
+#include <stdlib.h>
+
+address MMCC_RT(malloc)(size n) { return (address)malloc(n); }
+address MMCC_RT(calloc)(size count, size n) { return (address)calloc(count, n); }
+address MMCC_RT(realloc)(address p, size n) { return (address)realloc((void *)p, n); }
+address MMCC_RT(aligned_alloc)(size align, size n) { return (address)aligned_alloc(align, n); }
+void MMCC_RT(free)(address p) { free((void *)p); }
+size MMCC_RT(usable_size)(address p) { return malloc_usable_size((void *)p); }
+
+#else
+
+#include <stdio.h>
+
+enum {
+    FREE = 1u,
+    PREV_FREE = 2u,
+    FLAGS = FREE | PREV_FREE,
+
+    ALIGN_LOG = 4,
+    ALIGN = 1u << ALIGN_LOG,
+    MIN_BLOCK = 16,
+    HEADER = 4,             /* bytes an allocation costs beyond its payload */
+    PAYLOAD_OFFSET = 8,     /* from a block's address to its payload */
+
+    SL_LOG = 4,
+    SL_COUNT = 1u << SL_LOG,
+    /* Sizes below 256 are one class per 16 bytes (first level 0); above,
+     * first level k >= 1 holds [2^(k+7), 2^(k+8)). */
+    SMALL_LIMIT = 1u << (SL_LOG + ALIGN_LOG),
+    FL_COUNT = 32 - (SL_LOG + ALIGN_LOG) + 1,
+
+    PAGE = 65536,
+    MAGIC = 0x50414548,     /* "HEAP" */
+};
+
+/* Requests above this fail: they could never fit in a 4 GiB memory along
+ * with the heap's state, and rounding them up must not overflow. */
+#define MAX_REQUEST 0x7fff0000u
+
+typedef struct block block;
+typedef MEM block *block_ptr;
+struct block {
+    block_ptr prev_phys;
+    uint32_t header;
+    block_ptr next_free;
+    block_ptr prev_free;
+};
+
+struct heap {
+    uint32_t magic;
+    uint32_t lock;          /* 0 free, 1 held, 2 held with waiters */
+    uint32_t fl_bitmap;
+    uint32_t sl_bitmap[FL_COUNT];
+    block_ptr free_lists[FL_COUNT][SL_COUNT];
+    uint32_t low;           /* the first payload address ever handed out */
+    block_ptr top;          /* the sentinel of the pool that ends highest */
+};
+
+#define MMCC_STRINGIFY_(x) #x
+#define MMCC_STRINGIFY(x) MMCC_STRINGIFY_(x)
+/* The end of memory N's static data (the linker defines it); its address
+ * is the value. */
+extern const char HEAP_BASE[] __asm__("__mmcc_heap_base_" MMCC_STRINGIFY(MMCC_MEMORY));
+
+static inline MEM struct heap *heap(void) {
+    return (MEM struct heap *)(((address)HEAP_BASE + ALIGN - 1) & ~(address)(ALIGN - 1));
+}
+
+/* ---- blocks -------------------------------------------------------------- */
+
+static inline uint32_t block_size(block_ptr b) { return b->header & ~FLAGS; }
+static inline block_ptr block_at(address a) { return (block_ptr)a; }
+static inline block_ptr next_block(block_ptr b) { return block_at((address)b + block_size(b)); }
+static inline block_ptr block_of(address payload) { return block_at(payload - PAYLOAD_OFFSET); }
+static inline address payload_of(block_ptr b) { return (address)b + PAYLOAD_OFFSET; }
+
+/* The block size that serves a request of n bytes. */
+static inline uint32_t adjust_request(size n) {
+    uint32_t s = ((uint32_t)n + HEADER + ALIGN - 1) & ~(ALIGN - 1);
+    return s < MIN_BLOCK ? MIN_BLOCK : s;
+}
+
+/* ---- size classes -------------------------------------------------------- */
+
+static inline void size_class(uint32_t s, uint32_t *fl, uint32_t *sl) {
+    if (s < SMALL_LIMIT) {
+        *fl = 0;
+        *sl = s >> ALIGN_LOG;
+    } else {
+        uint32_t log = 31 - (uint32_t)__builtin_clz(s);
+        *fl = log - (SL_LOG + ALIGN_LOG) + 1;
+        *sl = (s >> (log - SL_LOG)) ^ SL_COUNT;
+    }
+}
+
+/* s rounded up to a class boundary: every block in that class and above
+ * is at least s bytes. */
+static inline uint32_t fitting_size(uint32_t s) {
+    if (s < SMALL_LIMIT)
+        return s;
+    uint32_t round = (1u << (31 - (uint32_t)__builtin_clz(s) - SL_LOG)) - 1;
+    return (s + round) & ~round;
+}
+
+static void insert_free(MEM struct heap *h, block_ptr b) {
+    uint32_t fl, sl;
+    size_class(block_size(b), &fl, &sl);
+    block_ptr head = h->free_lists[fl][sl];
+    b->next_free = head;
+    b->prev_free = 0;
+    if (head)
+        head->prev_free = b;
+    h->free_lists[fl][sl] = b;
+    h->fl_bitmap |= 1u << fl;
+    h->sl_bitmap[fl] |= 1u << sl;
+}
+
+static void remove_free(MEM struct heap *h, block_ptr b) {
+    uint32_t fl, sl;
+    size_class(block_size(b), &fl, &sl);
+    block_ptr next = b->next_free, prev = b->prev_free;
+    if (next)
+        next->prev_free = prev;
+    if (prev) {
+        prev->next_free = next;
+    } else {
+        h->free_lists[fl][sl] = next;
+        if (!next) {
+            h->sl_bitmap[fl] &= ~(1u << sl);
+            if (!h->sl_bitmap[fl])
+                h->fl_bitmap &= ~(1u << fl);
+        }
+    }
+}
+
+/* A free block of at least s bytes, taken off its list; 0 if none. */
+static block_ptr take_fitting(MEM struct heap *h, uint32_t s) {
+    uint32_t fl, sl;
+    size_class(fitting_size(s), &fl, &sl);
+    if (fl >= FL_COUNT)
+        return 0;
+    uint32_t sl_map = h->sl_bitmap[fl] & (~0u << sl);
+    if (!sl_map) {
+        uint32_t fl_map = fl + 1 < FL_COUNT ? h->fl_bitmap & (~0u << (fl + 1)) : 0;
+        if (!fl_map)
+            return 0;
+        fl = (uint32_t)__builtin_ctz(fl_map);
+        sl_map = h->sl_bitmap[fl];
+    }
+    sl = (uint32_t)__builtin_ctz(sl_map);
+    block_ptr b = h->free_lists[fl][sl];
+    /* Unlink the list head (b has no prev_free). */
+    block_ptr next = b->next_free;
+    h->free_lists[fl][sl] = next;
+    if (next) {
+        next->prev_free = 0;
+    } else {
+        h->sl_bitmap[fl] &= ~(1u << sl);
+        if (!h->sl_bitmap[fl])
+            h->fl_bitmap &= ~(1u << fl);
+    }
+    return b;
+}
+
+/* Marks the (free, unlisted) block b as a free block: sets its flag and
+ * tells the next block. */
+static inline void mark_free(block_ptr b) {
+    b->header |= FREE;
+    block_ptr next = next_block(b);
+    next->prev_phys = b;
+    next->header |= PREV_FREE;
+}
+
+/* Coalesces the free, unlisted block b with free neighbours, lists the
+ * result. */
+static void release(MEM struct heap *h, block_ptr b) {
+    if (b->header & PREV_FREE) {
+        block_ptr prev = b->prev_phys;
+        remove_free(h, prev);
+        prev->header += block_size(b);
+        b = prev;
+    }
+    block_ptr next = next_block(b);
+    if (next->header & FREE) {
+        remove_free(h, next);
+        b->header += block_size(next);
+    }
+    mark_free(b);
+    insert_free(h, b);
+}
+
+/* Makes the used block b exactly s bytes when the rest can be a block of
+ * its own, and frees the rest. */
+static void trim(MEM struct heap *h, block_ptr b, uint32_t s) {
+    uint32_t rest = block_size(b) - s;
+    if (rest < MIN_BLOCK)
+        return;
+    b->header = s | (b->header & FLAGS);
+    block_ptr tail = next_block(b);
+    tail->header = rest; /* previous block (b) is used */
+    release(h, tail);
+}
+
+/* Hands out the free, unlisted block b for a request of s bytes. */
+static address use_block(MEM struct heap *h, block_ptr b, uint32_t s) {
+    b->header &= ~FREE;
+    block_ptr next = next_block(b);
+    next->header &= ~PREV_FREE;
+    trim(h, b, s);
+    return payload_of(b);
+}
+
+/* ---- pools and growth ---------------------------------------------------- */
+
+/* Turns [start, end) (16-byte aligned, at least 32 bytes) into a pool: one
+ * free block and the sentinel. */
+static void add_pool(MEM struct heap *h, address start, address end) {
+    block_ptr b = block_at(start + PAYLOAD_OFFSET);
+    block_ptr sentinel = block_at(end - PAYLOAD_OFFSET);
+    b->header = (uint32_t)((address)sentinel - (address)b);
+    sentinel->header = 0;
+    if (!h->low || payload_of(b) < h->low)
+        h->low = payload_of(b);
+    if (!h->top || (address)sentinel > (address)h->top)
+        h->top = sentinel;
+    release(h, b);
+}
+
+static address memory_end(void) { return (address)mm_memory_pages(MMCC_MEMORY) * PAGE; }
+
+/* Grows memory N so that a block of s bytes becomes free; false when the
+ * memory is at its maximum. */
+static int grow_for(MEM struct heap *h, uint32_t s) {
+    address end = memory_end();
+    block_ptr top = h->top;
+    if (top && (address)top + PAYLOAD_OFFSET == end) {
+        /* The top pool ends where the memory ends: extend it. The free
+         * block before its sentinel counts towards s. */
+        uint32_t have = (top->header & PREV_FREE) ? block_size(top->prev_phys) : 0;
+        uint32_t need = s > have ? s - have : 0;
+        uint32_t pages = (need + PAGE - 1) / PAGE;
+        if (pages == 0)
+            pages = 1;
+        if (mm_memory_grow(MMCC_MEMORY, pages) == -1)
+            return 0;
+        /* The old sentinel becomes a free block; a new one ends the pool. */
+        uint32_t added = pages * PAGE;
+        top->header = added | (top->header & PREV_FREE);
+        block_ptr sentinel = block_at((address)top + added);
+        sentinel->header = 0;
+        h->top = sentinel;
+        release(h, top);
+        return 1;
+    }
+    /* The memory ends elsewhere (somebody else grew it, or there is no
+     * pool yet): start a new pool at its end. */
+    uint64_t want = (uint64_t)s + 2 * ALIGN;
+    uint32_t pages = (uint32_t)((want + PAGE - 1) / PAGE);
+    if (mm_memory_grow(MMCC_MEMORY, pages) == -1)
+        return 0;
+    add_pool(h, end, end + (address)pages * PAGE);
+    return 1;
+}
+
+static void initialize(MEM struct heap *h) {
+    /* The memory is zeroed, so every list and bitmap is already empty. */
+    address start = ((address)(h + 1) + ALIGN - 1) & ~(address)(ALIGN - 1);
+    address end = memory_end();
+    if (end >= start + 4 * ALIGN)
+        add_pool(h, start, end);
+    h->magic = MAGIC;
+}
+
+/* ---- locking (memories shared between threads) --------------------------- */
+
+#if MMCC_THREADS
+static void lock(MEM struct heap *h) {
+    uint32_t seen = 0;
+    if (__atomic_compare_exchange_n(&h->lock, &seen, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return;
+    if (seen != 2)
+        seen = __atomic_exchange_n(&h->lock, 2, __ATOMIC_ACQUIRE);
+    while (seen != 0) {
+        mm_atomic_wait32(MMCC_MEMORY, &h->lock, 2, -1);
+        seen = __atomic_exchange_n(&h->lock, 2, __ATOMIC_ACQUIRE);
+    }
+}
+static void unlock(MEM struct heap *h) {
+    if (__atomic_exchange_n(&h->lock, 0, __ATOMIC_RELEASE) == 2)
+        mm_atomic_notify(MMCC_MEMORY, &h->lock, 1);
+}
+#else
+static inline void lock(MEM struct heap *h) { (void)h; }
+static inline void unlock(MEM struct heap *h) { (void)h; }
+#endif
+
+/* The heap, locked and initialized. */
+static MEM struct heap *enter(void) {
+    MEM struct heap *h = heap();
+    lock(h);
+    if (__builtin_expect(h->magic != MAGIC, 0))
+        initialize(h);
+    return h;
+}
+
+/* ---- checks -------------------------------------------------------------- */
+
+__attribute__((noreturn, cold)) static void bad_pointer(const char *function, address p, const char *why) {
+    fflush(stdout); /* what the program printed so far, before the message */
+    fprintf(stderr, "mmcc: %s(%d, %#lx): %s\n", function, MMCC_MEMORY, (unsigned long)p, why);
+    fflush(stderr);
+    __builtin_trap();
+}
+
+/* The used block of payload p, after the checks that cost a few compares:
+ * p is aligned and inside the heap, its block is not free, and the next
+ * block agrees. */
+static block_ptr checked_block(MEM struct heap *h, const char *function, address p) {
+    if ((p & (ALIGN - 1)) || p < h->low || p >= memory_end())
+        bad_pointer(function, p, "not a pointer returned by this memory's heap");
+    block_ptr b = block_of(p);
+    if (b->header & FREE)
+        bad_pointer(function, p, "the block is already free (double free?)");
+    block_ptr next = next_block(b);
+    if (block_size(b) < MIN_BLOCK || (address)next >= memory_end() || (next->header & PREV_FREE))
+        bad_pointer(function, p, "not a heap block, or the heap is corrupted (a write past the end of a block?)");
+    return b;
+}
+
+/* ---- the API ------------------------------------------------------------- */
+
+static address allocate(MEM struct heap *h, uint32_t s) {
+    block_ptr b = take_fitting(h, s);
+    if (!b) {
+        if (!grow_for(h, fitting_size(s)))
+            return 0;
+        b = take_fitting(h, s);
+        if (!b)
+            return 0;
+    }
+    return use_block(h, b, s);
+}
+
+address MMCC_RT(malloc)(size n) {
+    if (n > MAX_REQUEST)
+        return 0;
+    MEM struct heap *h = enter();
+    address p = allocate(h, adjust_request(n));
+    unlock(h);
+    return p;
+}
+
+address MMCC_RT(calloc)(size count, size n) {
+    size total;
+    if (__builtin_mul_overflow(count, n, &total) || total > MAX_REQUEST)
+        return 0;
+    address p = MMCC_RT(malloc)(total);
+    if (p)
+        __builtin_memset((MEM char *)p, 0, total);
+    return p;
+}
+
+void MMCC_RT(free)(address p) {
+    if (!p)
+        return;
+    MEM struct heap *h = enter();
+    block_ptr b = checked_block(h, "mm_free", p);
+    b->header |= FREE; /* stays visible in b if it merges into its neighbour: catches a second free */
+    release(h, b);
+    unlock(h);
+}
+
+size MMCC_RT(usable_size)(address p) {
+    if (!p)
+        return 0;
+    MEM struct heap *h = enter();
+    size n = block_size(checked_block(h, "mm_usable_size", p)) - HEADER;
+    unlock(h);
+    return n;
+}
+
+address MMCC_RT(realloc)(address p, size n) {
+    if (!p)
+        return MMCC_RT(malloc)(n);
+    if (n == 0) {
+        /* As the C library's malloc does: free, and return NULL. */
+        MMCC_RT(free)(p);
+        return 0;
+    }
+    if (n > MAX_REQUEST)
+        return 0;
+    uint32_t s = adjust_request(n);
+    MEM struct heap *h = enter();
+    block_ptr b = checked_block(h, "mm_realloc", p);
+    uint32_t have = block_size(b);
+    if (s > have) {
+        /* Grow in place into a free next block; at the top of the memory,
+         * grow the memory first. */
+        block_ptr next = next_block(b);
+        block_ptr after = (next->header & FREE) ? next_block(next) : next;
+        if (after == h->top && (address)after + PAYLOAD_OFFSET == memory_end() &&
+            grow_for(h, s - have))
+            next = next_block(b);
+        if ((next->header & FREE) && have + block_size(next) >= s) {
+            remove_free(h, next);
+            b->header += block_size(next);
+            next_block(b)->header &= ~PREV_FREE;
+            have = block_size(b);
+        }
+    }
+    if (s <= have) {
+        trim(h, b, s);
+        unlock(h);
+        return p;
+    }
+    address q = allocate(h, s);
+    if (q) {
+        __builtin_memcpy((MEM char *)q, (MEM char *)p, have - HEADER);
+        b->header |= FREE;
+        release(h, b);
+    }
+    unlock(h);
+    return q;
+}
+
+address MMCC_RT(aligned_alloc)(size align, size n) {
+    if (align == 0 || (align & (align - 1)) || n > MAX_REQUEST || align > (1u << 30))
+        return 0;
+    if (align <= ALIGN)
+        return MMCC_RT(malloc)(n);
+    uint32_t s = adjust_request(n);
+    /* Room to move the payload up to the alignment, leaving a gap that is
+     * a block of its own. */
+    uint64_t want = (uint64_t)s + align + MIN_BLOCK;
+    if (want > MAX_REQUEST)
+        return 0;
+    MEM struct heap *h = enter();
+    address p = allocate(h, (uint32_t)want);
+    if (p && (p & (align - 1))) {
+        address aligned = (p + align - 1) & ~(address)(align - 1);
+        if (aligned - p < MIN_BLOCK)
+            aligned += align;
+        block_ptr front = block_of(p);
+        block_ptr b = block_of(aligned);
+        uint32_t gap = (uint32_t)(aligned - p);
+        b->header = (block_size(front) - gap); /* used; the front becomes free */
+        front->header = gap | (front->header & PREV_FREE) | FREE;
+        release(h, front);
+        trim(h, b, s);
+        p = aligned;
+    } else if (p) {
+        trim(h, block_of(p), s);
+    }
+    unlock(h);
+    return p;
+}
+
+#endif /* MMCC_MEMORY != 0 */
