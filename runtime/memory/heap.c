@@ -361,12 +361,32 @@ static block_ptr checked_block(MEM struct heap *h, const char *function, address
 
 /* ---- the API ------------------------------------------------------------- */
 
+/* A block of at least s bytes from s's own class, whose blocks may be
+ * smaller than s (take_fitting skips that class): the last resort before
+ * growing the memory, so a nearly full memory is still used to the end. */
+static block_ptr take_from_own_class(MEM struct heap *h, uint32_t s) {
+    uint32_t fl, sl;
+    size_class(s, &fl, &sl);
+    if (fl >= FL_COUNT)
+        return 0;
+    for (block_ptr b = h->free_lists[fl][sl]; b; b = b->next_free)
+        if (block_size(b) >= s) {
+            remove_free(h, b);
+            return b;
+        }
+    return 0;
+}
+
 static address allocate(MEM struct heap *h, uint32_t s) {
     block_ptr b = take_fitting(h, s);
+    if (!b)
+        b = take_from_own_class(h, s);
     if (!b) {
-        if (!grow_for(h, fitting_size(s)))
+        if (!grow_for(h, s))
             return 0;
         b = take_fitting(h, s);
+        if (!b)
+            b = take_from_own_class(h, s);
         if (!b)
             return 0;
     }
