@@ -21,9 +21,12 @@
  * size rounded up to 16 after adding 4 bytes of header. Each pool ends
  * with a zero-sized used block (the sentinel), so coalescing never runs
  * off the end. Free blocks are kept in lists by size class: first level
- * the power of two, second level 16 subdivisions of it, with a bitmap per
- * level, so finding a block that fits is two count-trailing-zeros: O(1).
- * Freeing coalesces with both neighbours at once.
+ * the power of two, second level 32 subdivisions of it, with a bitmap per
+ * level, so finding the class that fits is two count-trailing-zeros.
+ * Within the class the lowest-addressed block is taken. Freeing coalesces
+ * with both neighbours at once. The free block at the end of the memory
+ * (the "wilderness") is kept out of the lists and used last, and the
+ * memory grows only when nothing else fits.
  */
 #include "runtime.h"
 
@@ -54,10 +57,10 @@ enum {
     HEADER = 4,             /* bytes an allocation costs beyond its payload */
     PAYLOAD_OFFSET = 8,     /* from a block's address to its payload */
 
-    SL_LOG = 4,
+    SL_LOG = 5,
     SL_COUNT = 1u << SL_LOG,
-    /* Sizes below 256 are one class per 16 bytes (first level 0); above,
-     * first level k >= 1 holds [2^(k+7), 2^(k+8)). */
+    /* Sizes below 512 are one class per 16 bytes (first level 0); above,
+     * first level k >= 1 holds [2^(k+8), 2^(k+9)). */
     SMALL_LIMIT = 1u << (SL_LOG + ALIGN_LOG),
     FL_COUNT = 32 - (SL_LOG + ALIGN_LOG) + 1,
 
@@ -86,6 +89,7 @@ struct heap {
     block_ptr free_lists[FL_COUNT][SL_COUNT];
     uint32_t low;           /* the first payload address ever handed out */
     block_ptr top;          /* the sentinel of the pool that ends highest */
+    block_ptr wilderness;   /* the free block before top, if any: unlisted */
 };
 
 #define MMCC_STRINGIFY_(x) #x
@@ -148,6 +152,10 @@ static void insert_free(MEM struct heap *h, block_ptr b) {
 }
 
 static void remove_free(MEM struct heap *h, block_ptr b) {
+    if (b == h->wilderness) {
+        h->wilderness = 0;
+        return;
+    }
     uint32_t fl, sl;
     size_class(block_size(b), &fl, &sl);
     block_ptr next = b->next_free, prev = b->prev_free;
@@ -180,17 +188,15 @@ static block_ptr take_fitting(MEM struct heap *h, uint32_t s) {
         sl_map = h->sl_bitmap[fl];
     }
     sl = (uint32_t)__builtin_ctz(sl_map);
+    /* The lowest-addressed block of the class: the memory's upper blocks
+     * stay free and coalesce, so the memory grows less (address-ordered
+     * fits fragment least; Johnstone and Wilson, ISMM 1998). The lists are
+     * short: one per 1/32 of a power of two. */
     block_ptr b = h->free_lists[fl][sl];
-    /* Unlink the list head (b has no prev_free). */
-    block_ptr next = b->next_free;
-    h->free_lists[fl][sl] = next;
-    if (next) {
-        next->prev_free = 0;
-    } else {
-        h->sl_bitmap[fl] &= ~(1u << sl);
-        if (!h->sl_bitmap[fl])
-            h->fl_bitmap &= ~(1u << fl);
-    }
+    for (block_ptr c = b->next_free; c; c = c->next_free)
+        if ((address)c < (address)b)
+            b = c;
+    remove_free(h, b);
     return b;
 }
 
@@ -218,7 +224,10 @@ static void release(MEM struct heap *h, block_ptr b) {
         b->header += block_size(next);
     }
     mark_free(b);
-    insert_free(h, b);
+    if (next_block(b) == h->top)
+        h->wilderness = b; /* used last: keeps the memory from growing */
+    else
+        insert_free(h, b);
 }
 
 /* Makes the used block b exactly s bytes when the rest can be a block of
@@ -253,8 +262,13 @@ static void add_pool(MEM struct heap *h, address start, address end) {
     sentinel->header = 0;
     if (!h->low || payload_of(b) < h->low)
         h->low = payload_of(b);
-    if (!h->top || (address)sentinel > (address)h->top)
+    if (!h->top || (address)sentinel > (address)h->top) {
+        if (h->wilderness) {
+            insert_free(h, h->wilderness);
+            h->wilderness = 0;
+        }
         h->top = sentinel;
+    }
     release(h, b);
 }
 
@@ -281,7 +295,7 @@ static int grow_for(MEM struct heap *h, uint32_t s) {
         block_ptr sentinel = block_at((address)top + added);
         sentinel->header = 0;
         h->top = sentinel;
-        release(h, top);
+        release(h, top); /* merges with the wilderness */
         return 1;
     }
     /* The memory ends elsewhere (somebody else grew it, or there is no
@@ -369,12 +383,13 @@ static block_ptr take_from_own_class(MEM struct heap *h, uint32_t s) {
     size_class(s, &fl, &sl);
     if (fl >= FL_COUNT)
         return 0;
+    block_ptr best = 0;
     for (block_ptr b = h->free_lists[fl][sl]; b; b = b->next_free)
-        if (block_size(b) >= s) {
-            remove_free(h, b);
-            return b;
-        }
-    return 0;
+        if (block_size(b) >= s && (!best || block_size(b) < block_size(best)))
+            best = b;
+    if (best)
+        remove_free(h, best);
+    return best;
 }
 
 static address allocate(MEM struct heap *h, uint32_t s) {
@@ -382,13 +397,14 @@ static address allocate(MEM struct heap *h, uint32_t s) {
     if (!b)
         b = take_from_own_class(h, s);
     if (!b) {
-        if (!grow_for(h, s))
-            return 0;
-        b = take_fitting(h, s);
-        if (!b)
-            b = take_from_own_class(h, s);
-        if (!b)
-            return 0;
+        if (!h->wilderness || block_size(h->wilderness) < s) {
+            if (!grow_for(h, s))
+                return 0;
+            if (!h->wilderness || block_size(h->wilderness) < s)
+                return 0;
+        }
+        b = h->wilderness;
+        h->wilderness = 0;
     }
     return use_block(h, b, s);
 }
