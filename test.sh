@@ -9,6 +9,9 @@
 #                        whole mmcc pipeline (tests/diagnostics, MMCC mode)
 #   diagnostics (plugin) the clang plugin alone (tests/diagnostics)
 #   linker               the patched wasm-ld on hand-made objects (tests/linker)
+#   benchmarks (quick)   bench/run.py --quick: every benchmark builds, runs on
+#                        both engines and agrees with its baseline (no timing
+#                        is asserted)
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -32,6 +35,7 @@ suite "cargo test" cargo test --release --quiet
 suite "diagnostics through mmcc" env MMCC="$PWD/target/release/mmcc" bash tests/diagnostics/check.sh
 suite "diagnostics of the clang plugin" bash tests/diagnostics/check.sh
 suite "patched wasm-ld" bash tests/linker/run.sh
+suite "benchmarks, quick mode" python3 bench/run.py --quick
 
 echo
 echo "suites: $passed passed, $failed failed"
