@@ -45,6 +45,7 @@ size MMCC_RT(usable_size)(address p) { return malloc_usable_size((void *)p); }
 #else
 
 #include <stdio.h>
+#include <unistd.h>
 
 enum {
     FREE = 1u,
@@ -351,10 +352,29 @@ static MEM struct heap *enter(void) {
 
 /* ---- checks -------------------------------------------------------------- */
 
+/* Appends text to buf at *at (bounded by the buffer's 200 bytes). */
+static void append(char *buf, int *at, const char *text) {
+    while (*text && *at < 199)
+        buf[(*at)++] = *text++;
+}
+
 __attribute__((noreturn, cold)) static void bad_pointer(const char *function, address p, const char *why) {
-    fflush(stdout); /* what the program printed so far, before the message */
-    fprintf(stderr, "mmcc: %s(%d, %#lx): %s\n", function, MMCC_MEMORY, (unsigned long)p, why);
-    fflush(stderr);
+    /* No printf: it would add 60 KB to every program with a heap. */
+    char buf[200], number[16];
+    int at = 0, n = 0;
+    append(buf, &at, "mmcc: ");
+    append(buf, &at, function);
+    append(buf, &at, "(" MMCC_STRINGIFY(MMCC_MEMORY) ", 0x");
+    do
+        number[n++] = "0123456789abcdef"[p & 15];
+    while (p >>= 4);
+    while (n)
+        buf[at++] = number[--n];
+    append(buf, &at, "): ");
+    append(buf, &at, why);
+    append(buf, &at, "\n");
+    fflush(NULL); /* what the program printed so far comes first */
+    write(2, buf, (size_t)at);
     __builtin_trap();
 }
 
