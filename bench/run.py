@@ -59,6 +59,30 @@ BENCHMARKS = [
     },
 ]
 
+
+
+def kernel(name, title, about):
+    """A kernel of bench/kernels: A = plain clang, everything in memory 0
+    (the limit); B = mmcc, the data in memories 1 and 2."""
+    return {
+        "name": name,
+        "title": title,
+        "source": f"bench/kernels/{name}.c",
+        "about": about + " **A**: plain clang, qualifiers defined away (one memory). **B**: mmcc, the data in memories 1 and 2.",
+        "variants": [
+            ("A", "plain clang, memory 0", PLAIN, []),
+            ("B", "mmcc, memories 1 and 2", [str(MMCC)], []),
+        ],
+        "flags": ["-O2"],
+        "size": {"full": ["-DSCALE=4"], "quick": ["-DSCALE=1"]},
+    }
+
+
+BENCHMARKS += [
+    kernel("matmul", "Kernel: dense matrix multiply", "256×256 floats, inputs in memory 1, result in memory 2."),
+    kernel("stencil", "Kernel: 2-D stencil", "100 Jacobi steps of a five-point stencil on 512×512 ints, between a grid in memory 1 and one in memory 2."),
+]
+
 ENGINES = [
     ("wasmtime", lambda wasm: [str(MMTOOL), "run", str(wasm)]),
     ("V8 (Node.js)", lambda wasm: [str(NODE), "--no-warnings", str(NODE_RUNNER), str(wasm)]),
