@@ -28,23 +28,20 @@ fn threads_count_and_pass_messages_through_shared_memory_2() {
     ]));
     let engine = mmcc::run::engine().unwrap();
     let module = Module::from_file(&engine, &wasm).unwrap();
-    let ty = module
-        .imports()
-        .find_map(|i| match (i.module(), i.name(), i.ty()) {
-            ("env", "shared", wasmtime::ExternType::Memory(m)) => Some(m),
-            _ => None,
-        })
-        .expect("the module imports env.shared");
-    assert!(ty.is_shared(), "memory 2 is imported as a shared memory");
-    let shared = SharedMemory::new(&engine, ty).unwrap();
-    let heap_ty = module
-        .imports()
-        .find_map(|i| match (i.module(), i.name(), i.ty()) {
-            ("env", "heap", wasmtime::ExternType::Memory(m)) => Some(m),
-            _ => None,
-        })
-        .expect("the module imports env.heap");
-    let heap = SharedMemory::new(&engine, heap_ty).unwrap();
+    // The memories the host creates: env.shared (memory 2), env.heap (memory 3).
+    let imported = |field: &str| {
+        let ty = module
+            .imports()
+            .find_map(|i| match (i.module(), i.name(), i.ty()) {
+                ("env", name, wasmtime::ExternType::Memory(m)) if name == field => Some(m),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("the module imports env.{field}"));
+        assert!(ty.is_shared(), "env.{field} is imported as a shared memory");
+        SharedMemory::new(&engine, ty).unwrap()
+    };
+    let shared = imported("shared");
+    let heap = imported("heap");
 
     // Each thread: its own store and instance, the same shared memory.
     let run = |function: &'static str, arg: i32| {

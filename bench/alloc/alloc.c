@@ -62,6 +62,14 @@ static inline uint32_t random_size(void) {
 static block_t blocks[SLOTS];
 static uint32_t sizes[SLOTS];
 
+/* Slot s now holds b, n bytes: both ends touched. */
+static void keep(uint32_t s, block_t b, uint32_t n) {
+    b[0] = (unsigned char)s;
+    b[n - 1] = (unsigned char)n;
+    blocks[s] = b;
+    sizes[s] = n;
+}
+
 static double now_ns(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -81,10 +89,7 @@ int main(void) {
                 printf("out of memory after %ld operations\n", op);
                 return 1;
             }
-            b[0] = (unsigned char)s;
-            b[n - 1] = (unsigned char)n;
-            blocks[s] = b;
-            sizes[s] = n;
+            keep(s, b, n);
             live += n;
         } else {
             uint32_t n = sizes[s];
@@ -100,10 +105,7 @@ int main(void) {
                     printf("out of memory after %ld operations\n", op);
                     return 1;
                 }
-                b[0] = (unsigned char)s;
-                b[m - 1] = (unsigned char)m;
-                blocks[s] = b;
-                sizes[s] = m;
+                keep(s, b, m);
                 live += (uint64_t)m - n;
             }
         }

@@ -655,8 +655,8 @@ impl Lowering {
         LLVMInstructionEraseFromParent(call);
     }
 
-    /// The constant memory number of a runtime call's argument `index`, or
-    /// a located error naming the public macro.
+    /// The memory number `arg` of a runtime call, which must be a constant
+    /// in range; otherwise a located error naming the public macro.
     unsafe fn runtime_memory(&mut self, call: Value, arg: Value, public: &str) -> Option<u32> {
         if LLVMIsAConstantInt(arg).is_null() {
             self.error(call, format!("the memory of {public} must be an integer constant: each memory has its own heap and functions"));

@@ -19,7 +19,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// The memories whose runtime functions the link inputs call.
-pub fn memories_needed(items: &[String]) -> Result<BTreeSet<u32>> {
+pub fn memories_needed(items: &[String]) -> BTreeSet<u32> {
     let mut search_dirs: Vec<PathBuf> = Vec::new();
     let mut memories = BTreeSet::new();
     let mut iter = items.iter().peekable();
@@ -47,7 +47,7 @@ pub fn memories_needed(items: &[String]) -> Result<BTreeSet<u32>> {
             collect_runtime_imports(&bytes, &mut memories);
         }
     }
-    Ok(memories)
+    memories
 }
 
 /// The members of a Unix archive (GNU or BSD names; only contents matter).
