@@ -129,11 +129,11 @@ void Checker::checkDeclaredType(const NamedDecl *D, QualType T) {
 }
 
 bool Checker::VisitDeclaratorDecl(DeclaratorDecl *D) {
-  if (const auto *FD = dyn_cast<FunctionDecl>(D))
-    // Parameters are visited as declarations of their own.
-    checkDeclaredType(FD, FD->getReturnType());
-  else
-    checkDeclaredType(D, D->getType());
+  // Parameters are visited as declarations of their own.
+  QualType T = isa<FunctionDecl>(D) ? cast<FunctionDecl>(D)->getReturnType()
+                                    : D->getType();
+  checkDeclaredType(D, T);
+  checkWasmMemoryPointerType(D, T);
   return true;
 }
 

@@ -20,6 +20,7 @@
 //                           pointers; memory-N pointers passed to '...'
 //   RuntimeCallChecks.cpp   the memory arguments of <mmcc.h>'s mm_*
 //                           functions
+//   WasmMemoryChecks.cpp    wasm_memory arrays used as pointers
 #ifndef MMCC_PLUGIN_CHECKER_H
 #define MMCC_PLUGIN_CHECKER_H
 
@@ -75,6 +76,10 @@ public:
   // CallChecks.cpp
   bool VisitCallExpr(clang::CallExpr *CE);
 
+  // WasmMemoryChecks.cpp
+  bool VisitUnaryOperator(clang::UnaryOperator *UO);
+  bool VisitImplicitCastExpr(clang::ImplicitCastExpr *CE);
+
 private:
   // Checker.cpp
   /// Report through R, then add "in instantiation of ... requested here"
@@ -105,6 +110,11 @@ private:
                                     const clang::CastExpr *Shown);
   void checkReferenceConversion(const clang::CastExpr *Conv,
                                 const clang::CastExpr *Shown);
+
+  // WasmMemoryChecks.cpp
+  /// A declared type that points or refers into a wasm_memory array.
+  void checkWasmMemoryPointerType(const clang::NamedDecl *D,
+                                  clang::QualType T);
 
   // CallChecks.cpp
   void checkLibraryCall(const clang::CallExpr *CE,

@@ -1,5 +1,6 @@
 // Memory.cpp - address space <-> memory number mapping (see Memory.h).
 #include "Memory.h"
+#include "WasmMemory.h"
 
 #include "clang/AST/Type.h"
 
@@ -10,6 +11,10 @@ namespace mmcc {
 std::optional<unsigned> addressSpaceNumber(LangAS AS) {
   if (AS == LangAS::Default)
     return 0u;
+  // A wasm_memory array's private address space is not a numbered memory
+  // (WasmMemoryChecks.cpp looks after it).
+  if (wasmMemoryArrayOf(AS))
+    return std::nullopt;
   // address_space(N) in C/C++ becomes the target address space N.
   if (isTargetAddressSpace(AS))
     return toTargetAddressSpace(AS);

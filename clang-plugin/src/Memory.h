@@ -32,7 +32,7 @@ constexpr unsigned FuncrefAddressSpace = 20;
 
 /// The number N of address space AS as written in address_space(N) (0 for
 /// the default address space); nullopt if AS is not a numbered address
-/// space (see above).
+/// space (see above) or is a wasm_memory array's private address space.
 std::optional<unsigned> addressSpaceNumber(clang::LangAS AS);
 
 /// The memory a pointee with address space AS lives in; nullopt if AS is

@@ -17,6 +17,7 @@
 //   -fplugin-arg-mmcc-Werror=mmcc-variadic-memory
 #include "Checker.h"
 #include "Reporter.h"
+#include "WasmMemory.h"
 
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/ASTContext.h"
@@ -37,7 +38,16 @@ public:
   MmccConsumer(CompilerInstance &CI, std::vector<std::string> Args)
       : CI(CI), Args(std::move(Args)) {}
 
+  /// wasm_memory arrays are settled before the code generator (the next
+  /// consumer) sees their declarations.
+  bool HandleTopLevelDecl(DeclGroupRef Group) override {
+    for (Decl *D : Group)
+      finishWasmMemoryArrays(D, CI.getASTContext(), CI.getDiagnostics());
+    return true;
+  }
+
   void HandleTranslationUnit(ASTContext &Ctx) override {
+    finishRemainingWasmMemoryArrays(Ctx, CI.getDiagnostics());
     // After a fatal error (e.g. a missing #include) the AST is incomplete;
     // anything reported now would only be noise.
     if (CI.getDiagnostics().hasFatalErrorOccurred())

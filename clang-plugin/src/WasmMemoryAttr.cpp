@@ -1,35 +1,87 @@
-// WasmMemoryAttr.cpp - the __attribute__((wasm_memory)) attribute.
+// WasmMemoryAttr.cpp - __attribute__((wasm_memory)) and its companions.
 //
-// Spellings: __attribute__((wasm_memory)) (GNU), and [[mmcc::wasm_memory]]
-// in C23 and C++11 and later.
+// See WasmMemory.h for the model. This file
+//   - registers the attributes (GNU spelling, and [[mmcc::...]] in C23 and
+//     C++11 and later);
+//   - gives each wasm_memory array its private address space when the
+//     attribute is applied (clang then checks every use against that type);
+//   - settles each array's declaration once its redeclarations are known
+//     (finishWasmMemoryArrays, called by the plugin's AST consumer before
+//     clang's code generator sees the declaration) and writes it into the
+//     global's section name for the IR pass.
 //
-// A global variable declared with it *is* a WebAssembly memory (the full
-// model is the memory-indexed IR pass's business). Here the attribute only
-// has to reach the LLVM IR: it becomes
-//     __attribute__((annotate("mmcc.wasm_memory")))
-// which clang's code generator lists in @llvm.global.annotations next to the
-// global it annotates. Clang emits that list only for *definitions*; an
-// 'extern' declaration carries nothing into the IR.
-//
-// The attribute takes no arguments (clang reports "'wasm_memory' attribute
-// takes no arguments" itself). Applying it to anything other than a
-// variable with static storage duration is an error: a function, a type, a
-// struct member, a parameter or an automatic local variable cannot be a
-// memory.
+// What cannot be a memory is an error with a sentence saying why: a
+// function, a type, a member, a parameter, a local variable with automatic
+// storage, a thread-local variable, a non-array, an array that is already
+// in a numbered memory, and an imported array with a definition.
+#include "WasmMemory.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
 #include "clang/Sema/ParsedAttr.h"
 #include "clang/Sema/Sema.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <map>
 
 using namespace clang;
 
+namespace mmcc {
+
 namespace {
 
-/// The annotation string the IR pass looks for.
-constexpr const char *WasmMemoryAnnotation = "mmcc.wasm_memory";
+/// What one declaration says about its memory (the companion attributes
+/// written on it), with where each was written, for error messages.
+struct Settings {
+  std::optional<std::pair<std::string, std::string>> Import;
+  std::optional<std::string> Export;
+  bool Private = false;
+  std::optional<uint64_t> MinPages, MaxPages;
+  bool Shared = false;
+  /// Where each setting was written, by setting name.
+  std::map<std::string, SourceLocation> Where;
+};
+
+/// Plugin state for the translation unit (clang -cc1 compiles one).
+struct Registry {
+  /// Private address space (target number) by the array's qualified name;
+  /// redeclarations of an array get the same one.
+  std::map<std::string, unsigned> SpaceByName;
+  /// The first declaration to get each space, by space - FirstWasmMemorySpace.
+  std::vector<const VarDecl *> ArrayBySpace;
+  /// Declarations the wasm_memory attribute was applied to.
+  llvm::DenseSet<const VarDecl *> Marked;
+  /// Companion attributes per declaration.
+  llvm::DenseMap<const Decl *, Settings> SettingsOf;
+  /// The C type as written, before the private address space was added.
+  llvm::DenseMap<const VarDecl *, QualType> DeclaredType;
+  /// Arrays (first declarations) already settled.
+  llvm::DenseSet<const VarDecl *> Finished;
+};
+
+Registry &registry() {
+  static Registry R;
+  return R;
+}
+
+void reportError(DiagnosticsEngine &Diags, SourceLocation Loc,
+                 const std::string &Message, SourceRange Range = {}) {
+  unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Error, "%0");
+  Diags.Report(Loc, ID) << Message << Range;
+}
+
+void reportNote(DiagnosticsEngine &Diags, SourceLocation Loc,
+                const std::string &Message) {
+  unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Note, "%0");
+  Diags.Report(Loc, ID) << Message;
+}
 
 /// What D is, for "... not to <what>" in the error message; empty if D may
 /// carry the attribute.
@@ -61,6 +113,29 @@ std::string whatCannotBeAMemory(const Decl *D) {
   return "this declaration";
 }
 
+/// T with the innermost element type of the (possibly multi-dimensional)
+/// array T put in address space AS. Clang keeps qualifiers of an array on
+/// its element type, so the array type is rebuilt around it.
+QualType qualifyElements(ASTContext &Ctx, QualType T, LangAS AS) {
+  if (const auto *CAT = Ctx.getAsConstantArrayType(T))
+    return Ctx.getConstantArrayType(
+        qualifyElements(Ctx, CAT->getElementType(), AS), CAT->getSize(),
+        CAT->getSizeExpr(), CAT->getSizeModifier(),
+        CAT->getIndexTypeCVRQualifiers());
+  if (const auto *IAT = Ctx.getAsIncompleteArrayType(T))
+    return Ctx.getIncompleteArrayType(
+        qualifyElements(Ctx, IAT->getElementType(), AS),
+        IAT->getSizeModifier(), IAT->getIndexTypeCVRQualifiers());
+  return Ctx.getAddrSpaceQualType(T, AS);
+}
+
+/// The innermost element type of array type T.
+QualType innermostElement(ASTContext &Ctx, QualType T) {
+  while (const ArrayType *AT = Ctx.getAsArrayType(T))
+    T = AT->getElementType();
+  return T;
+}
+
 struct WasmMemoryAttrInfo : public ParsedAttrInfo {
   WasmMemoryAttrInfo() {
     static constexpr Spelling S[] = {
@@ -77,43 +152,490 @@ struct WasmMemoryAttrInfo : public ParsedAttrInfo {
     std::string What = whatCannotBeAMemory(D);
     if (What.empty())
       return true;
-    DiagnosticsEngine &Diags = S.getDiagnostics();
-    unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Error, "%0");
-    Diags.Report(Attr.getLoc(), ID)
-        << ("the 'wasm_memory' attribute declares a WebAssembly memory and "
-            "can only be applied to a global variable, not to " +
-            What)
-        << Attr.getRange();
+    reportError(S.getDiagnostics(), Attr.getLoc(),
+                "the 'wasm_memory' attribute declares a WebAssembly memory "
+                "and can only be applied to a global variable, not to " +
+                    What,
+                Attr.getRange());
     return false;
   }
 
   bool diagAppertainsToStmt(Sema &S, const ParsedAttr &Attr,
                             const Stmt *St) const override {
-    DiagnosticsEngine &Diags = S.getDiagnostics();
-    unsigned ID = Diags.getCustomDiagID(DiagnosticsEngine::Error, "%0");
-    Diags.Report(Attr.getLoc(), ID)
-        << "the 'wasm_memory' attribute declares a WebAssembly memory and "
-           "can only be applied to a global variable, not to a statement"
-        << Attr.getRange();
+    reportError(S.getDiagnostics(), Attr.getLoc(),
+                "the 'wasm_memory' attribute declares a WebAssembly memory "
+                "and can only be applied to a global variable, not to a "
+                "statement",
+                Attr.getRange());
     return false;
   }
 
   AttrHandling handleDeclAttribute(Sema &S, Decl *D,
                                    const ParsedAttr &Attr) const override {
-    // diagAppertainsToDecl has already accepted D. Add the annotation once,
-    // even if the attribute is written twice or on a redeclaration.
-    for (const auto *A : D->specific_attrs<AnnotateAttr>())
-      if (A->getAnnotation() == WasmMemoryAnnotation)
-        return AttributeApplied;
-    D->addAttr(AnnotateAttr::Create(S.Context, WasmMemoryAnnotation, nullptr,
-                                    0, Attr.getRange()));
+    // diagAppertainsToDecl has accepted D: a VarDecl with global storage.
+    auto *VD = cast<VarDecl>(D);
+    Registry &R = registry();
+    if (R.Marked.contains(VD))
+      return AttributeApplied; // written twice on one declaration
+    ASTContext &Ctx = S.Context;
+    QualType T = VD->getType();
+    if (T->isDependentType()) {
+      reportError(S.getDiagnostics(), Attr.getLoc(),
+                  "a wasm_memory array cannot have a type that depends on a "
+                  "template parameter",
+                  Attr.getRange());
+      return AttributeNotApplied;
+    }
+    if (!T->isArrayType()) {
+      reportError(S.getDiagnostics(), Attr.getLoc(),
+                  "the 'wasm_memory' attribute makes an array a memory of "
+                  "its own, indexed like an array; '" +
+                      VD->getNameAsString() + "' has type '" +
+                      T.getAsString() + "', which is not an array (declare "
+                      "e.g. '" + T.getAsString() + " " +
+                      VD->getNameAsString() + "[1]')",
+                  Attr.getRange());
+      return AttributeNotApplied;
+    }
+    QualType Element = innermostElement(Ctx, T);
+    if (Element.hasAddressSpace()) {
+      reportError(S.getDiagnostics(), Attr.getLoc(),
+                  "a wasm_memory array is a memory of its own; its elements "
+                  "cannot also be in an address space ('" +
+                      Element.getAsString() + "')",
+                  Attr.getRange());
+      return AttributeNotApplied;
+    }
+
+    // Redeclarations of an array share its address space; a static local
+    // is its only declaration.
+    unsigned Space;
+    std::string Key = VD->isLocalVarDecl() ? std::string()
+                                           : VD->getQualifiedNameAsString();
+    auto Found = Key.empty() ? R.SpaceByName.end() : R.SpaceByName.find(Key);
+    if (Found != R.SpaceByName.end()) {
+      Space = Found->second;
+    } else {
+      if (R.ArrayBySpace.size() == MaxWasmMemoryArrays) {
+        reportError(S.getDiagnostics(), Attr.getLoc(),
+                    "too many wasm_memory arrays in one translation unit");
+        return AttributeNotApplied;
+      }
+      Space = FirstWasmMemorySpace + R.ArrayBySpace.size();
+      R.ArrayBySpace.push_back(VD);
+      if (!Key.empty())
+        R.SpaceByName[Key] = Space;
+    }
+    R.DeclaredType[VD] = T;
+    VD->setType(qualifyElements(Ctx, T, getLangASFromTargetAS(Space)));
+    R.Marked.insert(VD);
     return AttributeApplied;
   }
 };
 
+/// The companion attributes: each records a setting on the declaration;
+/// finishWasmMemoryArrays checks them.
+enum class Companion { Import, Export, Private, Pages, Shared };
+
+struct CompanionAttrInfo : public ParsedAttrInfo {
+  Companion Kind;
+  std::string Name;
+  CompanionAttrInfo(Companion K, const char *GnuName,
+                    const Spelling *Spellings_, unsigned Args,
+                    unsigned Optional)
+      : Kind(K), Name(GnuName) {
+    Spellings = llvm::ArrayRef<Spelling>(Spellings_, 3);
+    NumArgs = Args;
+    OptArgs = Optional;
+  }
+
+  bool diagAppertainsToDecl(Sema &S, const ParsedAttr &Attr,
+                            const Decl *D) const override {
+    if (isa<VarDecl>(D) && whatCannotBeAMemory(D).empty())
+      return true;
+    reportError(S.getDiagnostics(), Attr.getLoc(),
+                "the '" + Name + "' attribute only applies to wasm_memory "
+                "arrays",
+                Attr.getRange());
+    return false;
+  }
+
+  std::optional<std::string> stringArg(Sema &S, const ParsedAttr &Attr,
+                                       unsigned I) const {
+    const Expr *E = Attr.getArgAsExpr(I);
+    if (const auto *SL = dyn_cast_or_null<StringLiteral>(
+            E ? E->IgnoreParenCasts() : nullptr))
+      if (SL->isOrdinary() && !SL->getString().empty())
+        return SL->getString().str();
+    reportError(S.getDiagnostics(), E ? E->getExprLoc() : Attr.getLoc(),
+                "argument " + std::to_string(I + 1) + " of '" + Name +
+                    "' must be a non-empty string literal");
+    return std::nullopt;
+  }
+
+  std::optional<uint64_t> pagesArg(Sema &S, const ParsedAttr &Attr,
+                                   unsigned I) const {
+    const Expr *E = Attr.getArgAsExpr(I);
+    std::optional<llvm::APSInt> V;
+    if (E && !E->isValueDependent())
+      V = E->getIntegerConstantExpr(S.Context);
+    if (V && !V->isNegative() && V->getActiveBits() <= 17 &&
+        V->getZExtValue() <= 65536)
+      return V->getZExtValue();
+    reportError(S.getDiagnostics(), E ? E->getExprLoc() : Attr.getLoc(),
+                "argument " + std::to_string(I + 1) + " of '" + Name +
+                    "' must be an integer constant from 0 to 65536 (a "
+                    "number of 64 KiB pages; 65536 pages are 4 GiB)");
+    return std::nullopt;
+  }
+
+  AttrHandling handleDeclAttribute(Sema &S, Decl *D,
+                                   const ParsedAttr &Attr) const override {
+    Settings &St = registry().SettingsOf[D];
+    switch (Kind) {
+    case Companion::Import: {
+      auto Module = stringArg(S, Attr, 0), Field = stringArg(S, Attr, 1);
+      if (!Module || !Field)
+        return AttributeNotApplied;
+      St.Import = {*Module, *Field};
+      St.Where["import"] = Attr.getLoc();
+      break;
+    }
+    case Companion::Export: {
+      auto Export = stringArg(S, Attr, 0);
+      if (!Export)
+        return AttributeNotApplied;
+      St.Export = *Export;
+      St.Where["export"] = Attr.getLoc();
+      break;
+    }
+    case Companion::Private:
+      St.Private = true;
+      St.Where["private"] = Attr.getLoc();
+      break;
+    case Companion::Pages: {
+      auto Min = pagesArg(S, Attr, 0);
+      if (!Min)
+        return AttributeNotApplied;
+      St.MinPages = *Min;
+      if (Attr.getNumArgs() > 1) {
+        auto Max = pagesArg(S, Attr, 1);
+        if (!Max)
+          return AttributeNotApplied;
+        St.MaxPages = *Max;
+      }
+      St.Where["pages"] = Attr.getLoc();
+      break;
+    }
+    case Companion::Shared:
+      St.Shared = true;
+      St.Where["shared"] = Attr.getLoc();
+      break;
+    }
+    return AttributeApplied;
+  }
+};
+
+#define COMPANION(Class, Kind, Gnu, Args, Optional)                            \
+  struct Class : CompanionAttrInfo {                                           \
+    static constexpr Spelling S[] = {{ParsedAttr::AS_GNU, Gnu},                \
+                                     {ParsedAttr::AS_C23, "mmcc::" Gnu},       \
+                                     {ParsedAttr::AS_CXX11, "mmcc::" Gnu}};    \
+    Class() : CompanionAttrInfo(Companion::Kind, Gnu, S, Args, Optional) {}    \
+  };
+COMPANION(ImportAttrInfo, Import, "wasm_memory_import", 2, 0)
+COMPANION(ExportAttrInfo, Export, "wasm_memory_export", 1, 0)
+COMPANION(PrivateAttrInfo, Private, "wasm_memory_private", 0, 0)
+COMPANION(PagesAttrInfo, Pages, "wasm_memory_pages", 1, 1)
+COMPANION(SharedAttrInfo, Shared, "wasm_memory_shared", 0, 0)
+#undef COMPANION
+
+/// Percent-encodes what could break the key=value&... syntax.
+std::string encodeValue(llvm::StringRef S) {
+  std::string Out;
+  for (unsigned char C : S) {
+    if (isalnum(C) || C == '_' || C == '.' || C == '/' || C == '-' ||
+        C == ':' || C == ' ' || C == '[' || C == ']' || C == '*' ||
+        C == '(' || C == ')' || C == ',') {
+      Out += C;
+    } else {
+      static const char *Hex = "0123456789ABCDEF";
+      Out += '%';
+      Out += Hex[C >> 4];
+      Out += Hex[C & 15];
+    }
+  }
+  return Out;
+}
+
+std::string describeLocation(const SourceManager &SM, SourceLocation Loc) {
+  PresumedLoc P = SM.getPresumedLoc(SM.getExpansionLoc(Loc));
+  if (P.isInvalid())
+    return "<unknown>";
+  return std::string(P.getFilename()) + ":" + std::to_string(P.getLine()) +
+         ":" + std::to_string(P.getColumn());
+}
+
+/// Settles the array whose most recent declaration is Last.
+void finishArray(VarDecl *Last, ASTContext &Ctx, DiagnosticsEngine &Diags) {
+  Registry &R = registry();
+  // The declarations in source order.
+  llvm::SmallVector<VarDecl *, 4> Decls;
+  for (VarDecl *D = Last->getMostRecentDecl(); D; D = D->getPreviousDecl())
+    Decls.insert(Decls.begin(), D);
+  VarDecl *First = Decls.front();
+  if (!R.Marked.contains(First))
+    return; // clang reports the type mismatch of the redeclaration
+
+  // The first declaration fixes the memory's settings; later ones may
+  // repeat them, not add or change any (the code generator may already
+  // have used the first).
+  Settings Merged = R.SettingsOf.lookup(First);
+  bool Ok = true;
+  for (VarDecl *D : llvm::ArrayRef(Decls).drop_front()) {
+    auto It = R.SettingsOf.find(D);
+    if (It == R.SettingsOf.end())
+      continue;
+    const Settings &Later = It->second;
+    auto Differs = [&](const char *What, bool Same) {
+      if (Same || !Later.Where.count(What))
+        return;
+      Ok = false;
+      reportError(Diags, Later.Where.at(What),
+                  std::string("this declaration of '") +
+                      First->getNameAsString() + "' " +
+                      (Merged.Where.count(What)
+                           ? "changes the memory's "
+                           : "adds a memory ") +
+                      What +
+                      " setting: a wasm_memory array's settings are fixed "
+                      "by its first declaration; put it there");
+      reportNote(Diags, First->getLocation(), "first declaration is here");
+    };
+    Differs("import", Later.Import == Merged.Import);
+    Differs("export", Later.Export == Merged.Export);
+    Differs("private", Later.Private == Merged.Private);
+    Differs("pages", Later.MinPages == Merged.MinPages &&
+                         Later.MaxPages == Merged.MaxPages);
+    Differs("shared", Later.Shared == Merged.Shared);
+  }
+
+  // The settings must make sense together.
+  auto Where = [&](const char *What) {
+    auto It = Merged.Where.find(What);
+    return It != Merged.Where.end() ? It->second : First->getLocation();
+  };
+  const VarDecl *Definition = nullptr;
+  for (VarDecl *D : Decls)
+    if (D->isThisDeclarationADefinition() != VarDecl::DeclarationOnly)
+      Definition = D;
+  std::string Name = First->getNameAsString();
+  if (Merged.Import && Definition) {
+    Ok = false;
+    reportError(Diags, Definition->getLocation(),
+                "'" + Name + "' is imported from the host (wasm_memory_"
+                "import), so the host provides its memory; declare it "
+                "'extern' without an initializer (e.g. 'extern ... " +
+                    Name + "[];'), and do not define it");
+  }
+  if (Merged.Export && Merged.Private) {
+    Ok = false;
+    reportError(Diags, Where("private"),
+                "'" + Name + "' cannot be both exported (wasm_memory_export) "
+                "and private (wasm_memory_private)");
+  }
+  if (Merged.MinPages && Merged.MaxPages && *Merged.MinPages > *Merged.MaxPages) {
+    Ok = false;
+    reportError(Diags, Where("pages"),
+                "the minimum size of '" + Name + "' (" +
+                    std::to_string(*Merged.MinPages) +
+                    " pages) is larger than its maximum (" +
+                    std::to_string(*Merged.MaxPages) + " pages)");
+  }
+  if (Merged.Shared && !Merged.MaxPages) {
+    Ok = false;
+    reportError(Diags, Where("shared"),
+                "a shared memory needs a maximum size: add "
+                "wasm_memory_pages(min, max) to '" + Name + "'");
+  }
+  QualType Declared = R.DeclaredType.lookup(First);
+  uint64_t Bytes = 0;
+  if (const auto *CAT = Ctx.getAsConstantArrayType(Last->getType()))
+    Bytes = Ctx.getTypeSizeInChars(CAT).getQuantity();
+  if (Bytes > (uint64_t(1) << 32)) {
+    Ok = false;
+    reportError(Diags, First->getLocation(),
+                "'" + Name + "' has " + std::to_string(Bytes) +
+                    " bytes; a memory holds at most 4 GiB");
+  }
+  uint64_t NeededPages = (Bytes + 65535) / 65536;
+  if (Merged.MaxPages && Bytes && *Merged.MaxPages < NeededPages) {
+    Ok = false;
+    reportError(Diags, Where("pages"),
+                "'" + Name + "' needs " + std::to_string(NeededPages) +
+                    " pages (" + std::to_string(Bytes) +
+                    " bytes), more than its maximum of " +
+                    std::to_string(*Merged.MaxPages) + " pages");
+  }
+  if (!Ok)
+    return;
+
+  // For the IR pass (src/ir/wasm_memory.rs reads it).
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::string Info = WasmMemoryInfoPrefix;
+  auto Field = [&](const char *Key, llvm::StringRef Value) {
+    if (Info.back() != '?')
+      Info += '&';
+    Info += Key;
+    if (!Value.empty())
+      Info += "=" + encodeValue(Value);
+  };
+  Field("name", Name);
+  Field("loc", describeLocation(SM, First->getLocation()));
+  QualType Canonical = Ctx.getCanonicalType(
+      Declared.isNull() ? First->getType() : Declared);
+  Field("type", Canonical.getAsString(Ctx.getPrintingPolicy()));
+  if (Merged.Import) {
+    Field("import_module", Merged.Import->first);
+    Field("import_field", Merged.Import->second);
+  }
+  if (Merged.Export)
+    Field("export", *Merged.Export);
+  if (Merged.Private)
+    Field("private", "");
+  if (Merged.MinPages)
+    Field("min", std::to_string(*Merged.MinPages));
+  if (Merged.MaxPages)
+    Field("max", std::to_string(*Merged.MaxPages));
+  if (Merged.Shared)
+    Field("shared", "");
+  // Clang makes a global 'constant' if its section is not known to be
+  // writable; the array is writable unless its elements are const. (The
+  // flags are the ones Sema gives a definition in that section, so that
+  // it finds no conflict.)
+  int Flags = ASTContext::PSF_Read;
+  if (!Ctx.getBaseElementType(Canonical).isConstQualified())
+    Flags |= ASTContext::PSF_Write;
+  Ctx.SectionInfos.try_emplace(Info, First, First->getLocation(), Flags);
+  for (VarDecl *D : Decls) {
+    D->dropAttr<SectionAttr>();
+    D->addAttr(SectionAttr::CreateImplicit(Ctx, Info));
+  }
+}
+
+class ArrayFinder : public RecursiveASTVisitor<ArrayFinder> {
+public:
+  ArrayFinder(ASTContext &Ctx, DiagnosticsEngine &Diags)
+      : Ctx(Ctx), Diags(Diags) {}
+  bool shouldVisitTemplateInstantiations() const { return true; }
+  bool VisitVarDecl(VarDecl *VD) {
+    Registry &R = registry();
+    if (!R.Marked.contains(VD) && !R.Marked.contains(VD->getFirstDecl()))
+      return true;
+    // Settled again when a later redeclaration arrives (it may conflict).
+    finishArray(VD, Ctx, Diags);
+    R.Finished.insert(VD->getFirstDecl());
+    return true;
+  }
+
+private:
+  ASTContext &Ctx;
+  DiagnosticsEngine &Diags;
+};
+
 } // namespace
 
-static ParsedAttrInfoRegistry::Add<WasmMemoryAttrInfo>
+const VarDecl *wasmMemoryArrayOf(LangAS AS) {
+  if (!isTargetAddressSpace(AS))
+    return nullptr;
+  unsigned N = toTargetAddressSpace(AS);
+  if (!isWasmMemorySpace(N))
+    return nullptr;
+  const auto &Arrays = registry().ArrayBySpace;
+  unsigned K = N - FirstWasmMemorySpace;
+  return K < Arrays.size() ? Arrays[K] : nullptr;
+}
+
+const VarDecl *pointsIntoWasmMemoryArray(QualType T) {
+  for (unsigned Depth = 0; !T.isNull() && Depth < 64; ++Depth) {
+    QualType Pointee;
+    if (const auto *PT = T->getAs<PointerType>())
+      Pointee = PT->getPointeeType();
+    else if (const auto *RT = T->getAs<ReferenceType>())
+      Pointee = RT->getPointeeType();
+    else if (const auto *BT = T->getAs<BlockPointerType>())
+      Pointee = BT->getPointeeType();
+    else if (const ArrayType *AT = T->getAsArrayTypeUnsafe())
+      Pointee = AT->getElementType(); // arrays of pointers
+    else
+      return nullptr;
+    if (!T->isArrayType())
+      if (const VarDecl *VD = wasmMemoryArrayOf(Pointee.getAddressSpace()))
+        return VD;
+    T = Pointee;
+  }
+  return nullptr;
+}
+
+bool isWasmMemoryArray(const VarDecl *VD) {
+  return registry().Marked.contains(VD->getFirstDecl());
+}
+
+void finishWasmMemoryArrays(Decl *D, ASTContext &Ctx,
+                            DiagnosticsEngine &Diags) {
+  if (registry().Marked.empty())
+    return;
+  ArrayFinder(Ctx, Diags).TraverseDecl(D);
+}
+
+void finishRemainingWasmMemoryArrays(ASTContext &Ctx,
+                                     DiagnosticsEngine &Diags) {
+  Registry &R = registry();
+  // Companion attributes on a variable that is not a wasm_memory array.
+  for (const auto &[D, St] : R.SettingsOf) {
+    const auto *VD = cast<VarDecl>(D);
+    if (R.Marked.contains(VD->getFirstDecl()))
+      continue;
+    for (const auto &[What, Loc] : St.Where)
+      reportError(Diags, Loc,
+                  "'" + VD->getNameAsString() +
+                      "' is not a wasm_memory array, so it has no memory "
+                      "of its own to " +
+                      (What == "import"    ? "import"
+                       : What == "export"  ? "export"
+                       : What == "private" ? "keep private"
+                       : What == "pages"   ? "give limits"
+                                           : "share") +
+                      "; add __attribute__((wasm_memory))");
+  }
+  llvm::SmallVector<const VarDecl *, 8> Todo;
+  for (const VarDecl *VD : R.Marked)
+    if (!R.Finished.contains(VD->getFirstDecl()))
+      Todo.push_back(VD);
+  for (const VarDecl *VD : Todo) {
+    if (R.Finished.contains(VD->getFirstDecl()))
+      continue;
+    finishArray(const_cast<VarDecl *>(VD)->getMostRecentDecl(), Ctx, Diags);
+    R.Finished.insert(VD->getFirstDecl());
+  }
+}
+
+} // namespace mmcc
+
+static clang::ParsedAttrInfoRegistry::Add<mmcc::WasmMemoryAttrInfo>
     RegisterWasmMemory("wasm_memory",
-                       "__attribute__((wasm_memory)): a global variable that "
-                       "is a WebAssembly memory");
+                       "__attribute__((wasm_memory)): a global array that "
+                       "is a WebAssembly memory of its own");
+static clang::ParsedAttrInfoRegistry::Add<mmcc::ImportAttrInfo>
+    RegisterImport("wasm_memory_import",
+                   "wasm_memory_import(module, field): imported memory");
+static clang::ParsedAttrInfoRegistry::Add<mmcc::ExportAttrInfo>
+    RegisterExport("wasm_memory_export",
+                   "wasm_memory_export(name): exported memory");
+static clang::ParsedAttrInfoRegistry::Add<mmcc::PrivateAttrInfo>
+    RegisterPrivate("wasm_memory_private", "wasm_memory_private: not exported");
+static clang::ParsedAttrInfoRegistry::Add<mmcc::PagesAttrInfo>
+    RegisterPages("wasm_memory_pages",
+                  "wasm_memory_pages(min[, max]): limits in pages");
+static clang::ParsedAttrInfoRegistry::Add<mmcc::SharedAttrInfo>
+    RegisterShared("wasm_memory_shared", "wasm_memory_shared: shared memory");

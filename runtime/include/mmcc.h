@@ -23,6 +23,55 @@
 #define __memory(N)
 #endif
 
+/* ---- wasm_memory arrays: a global array that is a memory of its own ------
+ *
+ *   __wasm_memory int ring[1024];          memory of its own; ring[0] is at
+ *                                          address 0 of that memory
+ *   extern __wasm_memory int ring[1024];   the same array, defined elsewhere
+ *
+ * Index it (ring[i], ring[i].field, *(ring + i)); its address cannot be
+ * taken or passed (mmcc reports that as an error). Companions (put them on
+ * the first declaration):
+ *   __wasm_memory_import("env", "user")    the host provides the memory
+ *                                          (declare it extern, e.g. T a[])
+ *   __wasm_memory_export("name")           exported as "name" (default: the
+ *                                          array's own name)
+ *   __wasm_memory_private                  not exported (static arrays
+ *                                          never are)
+ *   __wasm_memory_pages(min, max)          limits in 64 KiB pages
+ *   __wasm_memory_shared                   a shared memory (needs a max)
+ *
+ * mm_array_pages(a), mm_array_bytes(a), mm_array_length(a): the memory's
+ * current size in pages, bytes and elements of a (for an imported array of
+ * unknown size, what the host gave); mm_array_grow(a, pages): memory.grow,
+ * returns the old size in pages or -1.
+ *
+ * Without mmcc these are an ordinary array and its sizes: the same program
+ * runs in one memory (mm_array_grow then fails with -1). */
+#ifdef MMCC_MULTI_MEMORY
+#define __wasm_memory __attribute__((wasm_memory))
+#define __wasm_memory_import(module, field) __attribute__((wasm_memory_import(module, field)))
+#define __wasm_memory_export(name) __attribute__((wasm_memory_export(name)))
+#define __wasm_memory_private __attribute__((wasm_memory_private))
+#define __wasm_memory_pages(...) __attribute__((wasm_memory_pages(__VA_ARGS__)))
+#define __wasm_memory_shared __attribute__((wasm_memory_shared))
+long __mmcc_wasm_memory_size(int, ...);
+long __mmcc_wasm_memory_grow(int, ...);
+#define mm_array_pages(a) ((unsigned long)__mmcc_wasm_memory_size(0, (a)))
+#define mm_array_grow(a, delta_pages) __mmcc_wasm_memory_grow(0, (a), (long)(delta_pages))
+#else
+#define __wasm_memory
+#define __wasm_memory_import(module, field)
+#define __wasm_memory_export(name)
+#define __wasm_memory_private
+#define __wasm_memory_pages(...)
+#define __wasm_memory_shared
+#define mm_array_pages(a) ((unsigned long)((sizeof(a) + 65535) / 65536))
+#define mm_array_grow(a, delta_pages) ((void)(delta_pages), -1L)
+#endif
+#define mm_array_bytes(a) ((unsigned long long)mm_array_pages(a) * 65536ull)
+#define mm_array_length(a) ((unsigned long)(mm_array_bytes(a) / sizeof((a)[0])))
+
 /* Size of memory N in 64 KiB pages, and in bytes. N must be a constant. */
 #ifdef MMCC_MULTI_MEMORY
 #define mm_memory_pages(N) __builtin_wasm_memory_size(N)

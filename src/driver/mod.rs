@@ -11,6 +11,7 @@ pub mod args;
 use crate::ir::codegen::{compile_bitcode, CodegenOptions, Compiled};
 use crate::ir::Features;
 use crate::link;
+use crate::marker::MemoryKey;
 use crate::object;
 use crate::toolchain::{Toolchain, TRIPLE};
 use anyhow::{bail, Context, Result};
@@ -227,7 +228,12 @@ impl Driver {
         if self.inv.save_temps {
             std::fs::write(temp.path(&input.path, "llvm.o"), &llvm_object)?;
         }
-        let (multi, written) = object::rewrite(&llvm_object, &object::Declarations::new())
+        let declarations: object::Declarations = summary
+            .arrays
+            .iter()
+            .map(|a| (MemoryKey::Named(a.key.clone()), (a.declaration.clone(), Some(a.array.clone()))))
+            .collect();
+        let (multi, written) = object::rewrite(&llvm_object, &declarations)
             .with_context(|| format!("internal error: the object writer failed on {name}"))?;
         if self.inv.verbose {
             eprintln!(

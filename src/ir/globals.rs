@@ -17,6 +17,7 @@
 //! a zero fill.
 
 use super::llvm::*;
+use crate::marker::MemoryKey;
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::target::*;
@@ -26,11 +27,17 @@ use llvm_sys::LLVMThreadLocalMode;
 /// Section names the object writer recognizes.
 pub const SECTION_PREFIX: &str = ".mmcc.m";
 
-/// Parses `.mmcc.m<N>.<kind>.[<size>.]<name>` into (N, kind, bss size).
-pub fn parse_section_name(name: &str) -> Option<(u32, &str, Option<u64>)> {
+/// Parses `.mmcc.m<N>.<kind>.[<size>.]<name>` (memory N) or
+/// `.mmcc.m@<key>.<kind>...` (the named memory of a wasm_memory array) into
+/// (memory, kind, bss size).
+pub fn parse_section_name(name: &str) -> Option<(MemoryKey, &str, Option<u64>)> {
     let rest = name.strip_prefix(SECTION_PREFIX)?;
     let (memory, rest) = rest.split_once('.')?;
-    let memory: u32 = memory.parse().ok()?;
+    let memory = match memory.strip_prefix('@') {
+        Some(key) if !key.is_empty() => MemoryKey::Named(key.to_string()),
+        Some(_) => return None,
+        None => MemoryKey::Numbered(memory.parse().ok()?),
+    };
     let (kind, rest) = rest.split_once('.')?;
     match kind {
         "bss" => {
@@ -126,11 +133,13 @@ pub unsafe fn place_globals(
 #[cfg(test)]
 mod tests {
     use super::parse_section_name;
+    use crate::marker::MemoryKey;
 
     #[test]
     fn section_names() {
-        assert_eq!(parse_section_name(".mmcc.m2.data.table"), Some((2, "data", None)));
-        assert_eq!(parse_section_name(".mmcc.m4.bss.1073741824.big"), Some((4, "bss", Some(1 << 30))));
+        assert_eq!(parse_section_name(".mmcc.m2.data.table"), Some((MemoryKey::Numbered(2), "data", None)));
+        assert_eq!(parse_section_name(".mmcc.m4.bss.1073741824.big"), Some((MemoryKey::Numbered(4), "bss", Some(1 << 30))));
+        assert_eq!(parse_section_name(".mmcc.m@ring.bss.256.ring"), Some((MemoryKey::Named("ring".into()), "bss", Some(256))));
         assert_eq!(parse_section_name(".mmcc.m4.bss.x"), None);
         assert_eq!(parse_section_name(".data.x"), None);
     }

@@ -2,14 +2,14 @@
 
 use super::address::AddressSplitter;
 use super::llvm::*;
-use super::{Diagnostic, Features, Summary};
+use super::{wasm_memory, Diagnostic, Features, Summary};
 use crate::marker::{self, Marker, MemoryKey, MAX_MEMORY_NUMBER, RESERVED_ADDRESS_SPACES};
 use crate::runtime;
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::target::*;
 use llvm_sys::{LLVMAtomicOrdering, LLVMOpcode, LLVMTypeKind};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 mod atomics;
 
@@ -48,6 +48,7 @@ pub unsafe fn lower_module(
         function_name: String::new(),
         i32: LLVMInt32TypeInContext(ctx),
         i64: LLVMInt64TypeInContext(ctx),
+        array_keys: HashMap::new(),
     };
     pass.check_globals();
     for f in functions(module) {
@@ -83,6 +84,8 @@ struct Lowering {
     function_name: String,
     i32: Type,
     i64: Type,
+    /// Private address space of each wasm_memory array -> its memory key.
+    array_keys: HashMap<u32, String>,
 }
 
 impl Lowering {
@@ -93,9 +96,16 @@ impl Lowering {
 
     /// The memory a pointer points into, if it is not the default memory;
     /// reserved or out-of-range address spaces are diagnosed.
-    unsafe fn memory_of(&mut self, at: Value, ptr: Value) -> Option<u32> {
+    unsafe fn memory_of(&mut self, at: Value, ptr: Value) -> Option<MemoryKey> {
         let space = address_space_of(ptr)?;
         if space == 0 {
+            return None;
+        }
+        if let Some(key) = self.array_keys.get(&space) {
+            return Some(MemoryKey::Named(key.clone()));
+        }
+        if wasm_memory::is_array_space(space) {
+            self.error(at, format!("address space {space} is reserved for wasm_memory arrays"));
             return None;
         }
         if RESERVED_ADDRESS_SPACES.contains(&space) {
@@ -106,15 +116,20 @@ impl Lowering {
             self.error(at, format!("memory {space} is out of range: memories are numbered 0 to {MAX_MEMORY_NUMBER}"));
             return None;
         }
-        Some(space)
+        Some(MemoryKey::Numbered(space))
     }
 
     /// Variables in memory N are placed there by section (see
-    /// [`super::globals`]); `wasm_memory` arrays come later and are an
-    /// error until then, never a silent memory-0 object. A global has no
-    /// debug location of its own with line tables only, so errors point at
-    /// its first use.
+    /// [`super::globals`]); `wasm_memory` arrays become named memories
+    /// ([`super::wasm_memory`]). A global has no debug location of its own
+    /// with line tables only, so errors point at its first use.
     unsafe fn check_globals(&mut self) {
+        let (arrays, problems) = wasm_memory::place_arrays(self.module, self.td);
+        for problem in problems {
+            self.error_at_use(problem.global, problem.message);
+        }
+        self.array_keys = arrays.key_of_space;
+        self.summary.arrays = arrays.memories;
         let memory_ok = |space: u32| -> Result<(), String> {
             if RESERVED_ADDRESS_SPACES.contains(&space) {
                 Err(format!("address space {space} is reserved by LLVM's WebAssembly backend for reference types and cannot name a memory"))
@@ -126,10 +141,6 @@ impl Lowering {
         };
         for problem in super::globals::place_globals(self.module, self.td, &memory_ok) {
             self.error_at_use(problem.global, problem.message);
-        }
-        for g in wasm_memory_globals(self.module) {
-            let name = name_of(g);
-            self.error_at_use(g, format!("`{name}` is declared __attribute__((wasm_memory)): wasm_memory arrays are not supported yet"));
         }
     }
 
@@ -162,23 +173,23 @@ impl Lowering {
             LLVMOpcode::LLVMLoad => {
                 let ptr = LLVMGetOperand(inst, 0);
                 if let Some(mem) = self.memory_of(inst, ptr) {
-                    self.lower_load(inst, ptr, mem, false);
+                    self.lower_load(inst, ptr, &mem, false);
                 }
             }
             LLVMOpcode::LLVMStore => {
                 let ptr = LLVMGetOperand(inst, 1);
                 if let Some(mem) = self.memory_of(inst, ptr) {
-                    self.lower_store(inst, ptr, mem, false);
+                    self.lower_store(inst, ptr, &mem, false);
                 }
             }
             LLVMOpcode::LLVMAtomicRMW => {
                 if let Some(mem) = self.memory_of(inst, LLVMGetOperand(inst, 0)) {
-                    self.lower_atomic_rmw(inst, mem);
+                    self.lower_atomic_rmw(inst, &mem);
                 }
             }
             LLVMOpcode::LLVMAtomicCmpXchg => {
                 if let Some(mem) = self.memory_of(inst, LLVMGetOperand(inst, 0)) {
-                    self.lower_cmpxchg(inst, mem);
+                    self.lower_cmpxchg(inst, &mem);
                 }
             }
             LLVMOpcode::LLVMAddrSpaceCast => {
@@ -217,6 +228,9 @@ impl Lowering {
         }
         if let Some(function) = name.strip_prefix(runtime::GENERIC_PREFIX) {
             return self.lower_runtime_call(call, function);
+        }
+        if let Some(op) = name.strip_prefix("__mmcc_wasm_memory_") {
+            return self.lower_array_size_or_grow(call, op);
         }
         if !name.starts_with("llvm.") {
             return; // passing memory-N pointers to functions is fine
@@ -329,9 +343,9 @@ impl Lowering {
         Some(tag)
     }
 
-    unsafe fn marker(&self, op: &str, mem: u32, offset: u64, align_bytes: u32, volatile: bool) -> Marker {
+    unsafe fn marker(&self, op: &str, mem: &MemoryKey, offset: u64, align_bytes: u32, volatile: bool) -> Marker {
         let op = marker::op(op).expect("instruction is in the marker table");
-        let mut m = Marker::new(op, vec![MemoryKey::Numbered(mem)]);
+        let mut m = Marker::new(op, vec![mem.clone()]);
         if let marker::Immediates::MemArg { natural } = op.immediates {
             m.offset = offset;
             let log2 = if align_bytes == 0 { natural } else { align_bytes.trailing_zeros() as u8 };
@@ -351,9 +365,9 @@ impl Lowering {
 
     /// `as_plain`: an atomic load lowered as a plain one (no atomics
     /// feature, see `atomics`).
-    unsafe fn lower_load(&mut self, load: Value, ptr: Value, mem: u32, as_plain: bool) {
+    unsafe fn lower_load(&mut self, load: Value, ptr: Value, mem: &MemoryKey, as_plain: bool) {
         if !as_plain && LLVMGetOrdering(load) != LLVMAtomicOrdering::LLVMAtomicOrderingNotAtomic {
-            return self.lower_atomic_load(load, ptr, mem);
+            return self.lower_atomic_load(load, ptr, &mem);
         }
         let ty = type_of(load);
         let volatile = LLVMGetVolatile(load) != 0;
@@ -367,7 +381,7 @@ impl Lowering {
     /// Emits the marker(s) for a load of `ty`, returning a value of type `ty`
     /// (or `None` after a diagnostic). Extensions of narrow loads are fused.
     #[allow(clippy::too_many_arguments)]
-    unsafe fn load_value(&mut self, load: Value, ty: Type, mem: u32, addr: Value, offset: u64, align: u32, volatile: bool) -> Option<Value> {
+    unsafe fn load_value(&mut self, load: Value, ty: Type, mem: &MemoryKey, addr: Value, offset: u64, align: u32, volatile: bool) -> Option<Value> {
         let bits = size_in_bits(self.td, ty);
         match (kind(ty), int_width(ty)) {
             (_, Some(w @ (8 | 16 | 32))) => {
@@ -483,9 +497,9 @@ impl Lowering {
 
     // ---- stores ----------------------------------------------------------
 
-    unsafe fn lower_store(&mut self, store: Value, ptr: Value, mem: u32, as_plain: bool) {
+    unsafe fn lower_store(&mut self, store: Value, ptr: Value, mem: &MemoryKey, as_plain: bool) {
         if !as_plain && LLVMGetOrdering(store) != LLVMAtomicOrdering::LLVMAtomicOrderingNotAtomic {
-            return self.lower_atomic_store(store, ptr, mem);
+            return self.lower_atomic_store(store, ptr, &mem);
         }
         let value = LLVMGetOperand(store, 0);
         let volatile = LLVMGetVolatile(store) != 0;
@@ -497,7 +511,7 @@ impl Lowering {
     }
 
     #[allow(clippy::too_many_arguments)]
-    unsafe fn store_value(&mut self, store: Value, value: Value, mem: u32, addr: Value, offset: u64, align: u32, volatile: bool) -> bool {
+    unsafe fn store_value(&mut self, store: Value, value: Value, mem: &MemoryKey, addr: Value, offset: u64, align: u32, volatile: bool) -> bool {
         let ty = type_of(value);
         let bits = size_in_bits(self.td, ty);
         let emit = |this: &mut Self, op: &str, v: Value| {
@@ -570,11 +584,10 @@ impl Lowering {
 
     unsafe fn lower_copy(&mut self, call: Value, args: &[Value]) {
         let (dst, src, len) = (args[0], args[1], args[2]);
-        let dst_mem = self.memory_of(call, dst).unwrap_or(0);
-        let src_mem = self.memory_of(call, src).unwrap_or(0);
-        if dst_mem == 0 && src_mem == 0 {
-            return;
-        }
+        let (dst_mem, src_mem) = match (self.memory_of(call, dst), self.memory_of(call, src)) {
+            (None, None) => return,
+            (d, s) => (d.unwrap_or(MemoryKey::Numbered(0)), s.unwrap_or(MemoryKey::Numbered(0))),
+        };
         if !self.features.bulk_memory {
             self.error(call, format!("copying memory {src_mem} to memory {dst_mem} needs the bulk-memory feature; do not pass -mno-bulk-memory"));
             return;
@@ -584,7 +597,7 @@ impl Lowering {
         let s = LLVMBuildPtrToInt(self.builder, src, self.i32, c"".as_ptr());
         let n = self.to_i32(len);
         let op = marker::op("memory.copy").expect("in table");
-        let m = Marker::new(op, vec![MemoryKey::Numbered(dst_mem), MemoryKey::Numbered(src_mem)]);
+        let m = Marker::new(op, vec![dst_mem, src_mem]);
         self.call_marker(&m, None, &[d, s, n]);
         self.erased.insert(call);
         LLVMInstructionEraseFromParent(call);
@@ -601,7 +614,7 @@ impl Lowering {
         let d = LLVMBuildPtrToInt(self.builder, dst, self.i32, c"".as_ptr());
         let v = LLVMBuildZExt(self.builder, byte, self.i32, c"".as_ptr());
         let n = self.to_i32(len);
-        let m = Marker::new(marker::op("memory.fill").expect("in table"), vec![MemoryKey::Numbered(mem)]);
+        let m = Marker::new(marker::op("memory.fill").expect("in table"), vec![mem]);
         self.call_marker(&m, None, &[d, v, n]);
         self.erased.insert(call);
         LLVMInstructionEraseFromParent(call);
@@ -645,7 +658,7 @@ impl Lowering {
             "wait64" => ("memory.atomic.wait64", 8),
             _ => ("memory.atomic.notify", 4),
         };
-        let m = self.marker(name, mem, 0, bytes, false);
+        let m = self.marker(name, &MemoryKey::Numbered(mem), 0, bytes, false);
         let mut operands = vec![addr];
         operands.extend_from_slice(&args[2..]);
         let v = self.call_marker(&m, Some((self.i32, None)), &operands);
@@ -714,6 +727,30 @@ impl Lowering {
         LLVMInstructionEraseFromParent(call);
     }
 
+    /// `mm_array_pages(a)` / `mm_array_grow(a, d)` of <mmcc.h>:
+    /// `__mmcc_wasm_memory_{size,grow}(0, a[, d])`, memory.size / memory.grow
+    /// on the array's memory.
+    unsafe fn lower_array_size_or_grow(&mut self, call: Value, op: &str) {
+        let args: Vec<Value> = (0..LLVMGetNumArgOperands(call)).map(|i| LLVMGetOperand(call, i)).collect();
+        let (instruction, arity) = match op {
+            "size" => ("memory.size", 2),
+            "grow" => ("memory.grow", 3),
+            _ => return self.error(call, format!("unknown mmcc helper `__mmcc_wasm_memory_{op}`")),
+        };
+        let memory = if args.len() == arity { self.memory_of(call, args[1]) } else { None };
+        let Some(memory @ MemoryKey::Named(_)) = memory else {
+            return self.error(call, format!("mm_array_{} takes a wasm_memory array (and, to grow, a number of pages); use the macro from <mmcc.h>", if op == "size" { "pages" } else { "grow" }));
+        };
+        LLVMPositionBuilderBefore(self.builder, call);
+        let m = Marker::new(marker::op(instruction).expect("in table"), vec![memory]);
+        let operands: Vec<Value> = if op == "grow" { vec![self.to_i32(args[2])] } else { Vec::new() };
+        let v = self.call_marker(&m, Some((self.i32, None)), &operands);
+        let v = if type_of(call) == self.i32 { v } else { LLVMBuildSExtOrBitCast(self.builder, v, type_of(call), c"".as_ptr()) };
+        LLVMReplaceAllUsesWith(call, v);
+        self.erased.insert(call);
+        LLVMInstructionEraseFromParent(call);
+    }
+
     /// `__builtin_wasm_memory_size(N)` / `__builtin_wasm_memory_grow(N, d)`.
     unsafe fn lower_memory_size_or_grow(&mut self, call: Value, name: &str, args: &[Value]) {
         let op = if name.starts_with("llvm.wasm.memory.size") {
@@ -741,39 +778,6 @@ impl Lowering {
     }
 }
 
-/// Globals the clang plugin marked `__attribute__((wasm_memory))`: entries of
-/// `@llvm.global.annotations` whose string is "mmcc.wasm_memory".
-unsafe fn wasm_memory_globals(module: LLVMModuleRef) -> Vec<Value> {
-    let annotations = LLVMGetNamedGlobal(module, c"llvm.global.annotations".as_ptr());
-    if annotations.is_null() || LLVMGetInitializer(annotations).is_null() {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for entry in operands(LLVMGetInitializer(annotations)) {
-        let fields = operands(entry);
-        if fields.len() < 2 {
-            continue;
-        }
-        let text = LLVMGetInitializer(strip_casts(fields[1]));
-        if text.is_null() || LLVMIsAConstantDataSequential(text).is_null() {
-            continue;
-        }
-        let mut len = 0;
-        let p = LLVMGetAsString(text, &mut len);
-        let bytes = std::slice::from_raw_parts(p as *const u8, len);
-        if bytes.strip_suffix(&[0]).unwrap_or(bytes) == b"mmcc.wasm_memory" {
-            out.push(strip_casts(fields[0]));
-        }
-    }
-    out
-}
-
-unsafe fn strip_casts(mut v: Value) -> Value {
-    while !LLVMIsAConstantExpr(v).is_null() && LLVMGetNumOperands(v) > 0 {
-        v = LLVMGetOperand(v, 0);
-    }
-    v
-}
 
 fn cast_message(from: u32, to: u32) -> String {
     format!(

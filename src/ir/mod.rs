@@ -21,6 +21,7 @@ pub mod codegen;
 pub mod globals;
 mod llvm;
 mod lower;
+pub mod wasm_memory;
 
 use std::fmt;
 
@@ -58,6 +59,8 @@ impl fmt::Display for Diagnostic {
 pub struct Summary {
     /// Number of markers emitted (one per memory-indexed instruction).
     pub markers: usize,
+    /// The named memories of the module's `wasm_memory` arrays.
+    pub arrays: Vec<wasm_memory::NamedMemory>,
 }
 
 pub use lower::lower_module;

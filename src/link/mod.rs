@@ -9,6 +9,8 @@ use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::Command;
 
+pub mod arrays;
+pub mod inputs;
 pub mod runtime;
 
 /// Links `items` (objects, archives, -l/-L flags, in order) into `output`;
@@ -24,7 +26,20 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
     if inv.verbose {
         cmd.arg("-v");
     }
-    let (linker_specs, imports) = split_memory_specs(&inv.memory_specs)?;
+    let (linker_specs, mut imports) = split_memory_specs(&inv.memory_specs)?;
+    let objects = inputs::input_objects(items);
+    let numbered: Vec<u32> = imports.iter().map(|i| i.memory).chain(linker_specs.iter().filter_map(|s| s.split(':').next()?.parse().ok())).collect();
+    let named = match arrays::plan(&objects, &numbered) {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("mmcc: error: {e:#}");
+            return Ok(1);
+        }
+    };
+    for flag in &named.linker_flags {
+        cmd.arg("-Xlinker").arg(flag);
+    }
+    imports.extend(named.imports);
     for spec in &linker_specs {
         // Not -Wl,: it would split the spec at its commas.
         cmd.arg("-Xlinker").arg(format!("--mm-memory={spec}"));
@@ -38,7 +53,7 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
     cmd.args(&inv.link_flags).args(items);
     // Each memory whose heap or string functions the program calls gets its
     // runtime, after the user's inputs (the C library comes later still).
-    for memory in runtime::memories_needed(items) {
+    for memory in runtime::memories_needed(&objects) {
         cmd.args(runtime::objects_for(tc, inv, memory)?);
     }
     cmd.arg("-o").arg(output);

@@ -3,12 +3,12 @@
 //! `runtime/memory/*.c` for each of them, so that only those memories pay
 //! for an allocator.
 //!
-//! The objects and archives on the command line are scanned for function
-//! imports named `__mmcc_m<N>_<fn>` (see [`crate::runtime`]); `-l` libraries
-//! are looked up in the `-L` folders. Compiled runtimes are cached under
+//! The link inputs ([`super::inputs`]) are scanned for function imports
+//! named `__mmcc_m<N>_<fn>` (see [`crate::runtime`]). Compiled runtimes are cached under
 //! `.build/runtime-cache` in the toolchain folder, keyed by the runtime's
 //! sources, the mmcc executable, the memory and the thread setting.
 
+use super::inputs::InputObject;
 use crate::driver::args::Invocation;
 use crate::runtime;
 use crate::toolchain::Toolchain;
@@ -19,52 +19,12 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 /// The memories whose runtime functions the link inputs call.
-pub fn memories_needed(items: &[String]) -> BTreeSet<u32> {
-    let mut search_dirs: Vec<PathBuf> = Vec::new();
+pub fn memories_needed(objects: &[InputObject]) -> BTreeSet<u32> {
     let mut memories = BTreeSet::new();
-    let mut iter = items.iter().peekable();
-    while let Some(item) = iter.next() {
-        let file = if let Some(dir) = item.strip_prefix("-L") {
-            let dir = if dir.is_empty() { iter.next().map(|s| s.as_str()).unwrap_or("") } else { dir };
-            search_dirs.push(PathBuf::from(dir));
-            continue;
-        } else if let Some(lib) = item.strip_prefix("-l") {
-            match search_dirs.iter().map(|d| d.join(format!("lib{lib}.a"))).find(|p| p.is_file()) {
-                Some(p) => p,
-                None => continue, // a system library: no mmcc runtime calls
-            }
-        } else if item.starts_with('-') {
-            continue;
-        } else {
-            PathBuf::from(item)
-        };
-        let Ok(bytes) = std::fs::read(&file) else { continue };
-        if bytes.starts_with(b"!<arch>\n") {
-            for member in archive_members(&bytes) {
-                collect_runtime_imports(member, &mut memories);
-            }
-        } else {
-            collect_runtime_imports(&bytes, &mut memories);
-        }
+    for object in objects {
+        collect_runtime_imports(&object.bytes, &mut memories);
     }
     memories
-}
-
-/// The members of a Unix archive (GNU or BSD names; only contents matter).
-fn archive_members(bytes: &[u8]) -> Vec<&[u8]> {
-    let mut members = Vec::new();
-    let mut at = 8;
-    while at + 60 <= bytes.len() {
-        let header = &bytes[at..at + 60];
-        let Some(size) = std::str::from_utf8(&header[48..58]).ok().and_then(|s| s.trim().parse::<usize>().ok()) else {
-            break;
-        };
-        let start = at + 60;
-        let Some(end) = start.checked_add(size).filter(|e| *e <= bytes.len()) else { break };
-        members.push(&bytes[start..end]);
-        at = end + (size & 1);
-    }
-    members
 }
 
 /// Adds the memories of `__mmcc_m<N>_*` function imports of a wasm object.

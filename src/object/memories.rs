@@ -7,8 +7,9 @@ use anyhow::{bail, Context, Result};
 
 /// Name of the custom section.
 pub const SECTION_NAME: &str = "mmcc.memories";
-/// Version written by this writer; the only one readers accept.
-pub const VERSION: u32 = 1;
+/// Version written by this writer. Version 1 had no `array` part for named
+/// memories (it had no named memories at all); readers accept both.
+pub const VERSION: u32 = 2;
 
 pub const HAS_MIN: u32 = 0x01;
 pub const HAS_MAX: u32 = 0x02;
@@ -28,6 +29,27 @@ pub struct Declaration {
     pub import: Option<(String, String)>,
 }
 
+/// What an object says about the `wasm_memory` array behind a named memory,
+/// so that the link step can check that every object means the same array.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArrayInfo {
+    /// The name in the source (the key is the symbol name).
+    pub name: String,
+    /// `file:line:col` of the array's first declaration in this object.
+    pub location: String,
+    /// The array's C type, canonical (e.g. `unsigned char[]`, `int[64]`).
+    pub c_type: String,
+    /// Size in bytes; None for an array of unknown size (`extern T a[];`).
+    pub size: Option<u64>,
+    /// This object defines the array (holds its data).
+    pub defined: bool,
+    /// A `static` array: its memory belongs to this object alone.
+    pub internal: bool,
+}
+
+pub const ARRAY_DEFINED: u8 = 0x01;
+pub const ARRAY_INTERNAL: u8 = 0x02;
+
 /// One memory of an object.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObjectMemory {
@@ -35,6 +57,8 @@ pub struct ObjectMemory {
     pub index: u32,
     pub key: MemoryKey,
     pub declaration: Declaration,
+    /// For a named memory: the array it is.
+    pub array: Option<ArrayInfo>,
 }
 
 /// A memory index in the code section that the linker must rewrite.
@@ -94,6 +118,14 @@ impl MemoriesSection {
                 write_string(&mut out, module);
                 write_string(&mut out, field);
             }
+            if let MemoryKey::Named(_) = &m.key {
+                let a = m.array.clone().unwrap_or_default();
+                write_string(&mut out, &a.name);
+                write_string(&mut out, &a.location);
+                write_string(&mut out, &a.c_type);
+                write_u64(&mut out, a.size.unwrap_or(0));
+                out.push(if a.defined { ARRAY_DEFINED } else { 0 } | if a.internal { ARRAY_INTERNAL } else { 0 });
+            }
         }
         write_u32(&mut out, self.relocs.len() as u32);
         for r in &self.relocs {
@@ -111,8 +143,8 @@ impl MemoriesSection {
     pub fn decode(data: &[u8]) -> Result<MemoriesSection> {
         let mut r = wasmparser::BinaryReader::new(data, 0);
         let version = r.read_var_u32()?;
-        if version != VERSION {
-            bail!("{SECTION_NAME}: unsupported version {version} (this mmcc reads version {VERSION})");
+        if version != 1 && version != VERSION {
+            bail!("{SECTION_NAME}: unsupported version {version} (this mmcc reads versions 1 and {VERSION})");
         }
         let mut section = MemoriesSection::default();
         for _ in 0..r.read_var_u32()? {
@@ -135,7 +167,25 @@ impl MemoriesSection {
             if flags & IMPORT != 0 {
                 d.import = Some((r.read_string()?.to_string(), r.read_string()?.to_string()));
             }
-            section.memories.push(ObjectMemory { index, key, declaration: d });
+            let array = match &key {
+                MemoryKey::Named(_) if version >= 2 => {
+                    let name = r.read_string()?.to_string();
+                    let location = r.read_string()?.to_string();
+                    let c_type = r.read_string()?.to_string();
+                    let size = Some(r.read_var_u64()?).filter(|s| *s != 0);
+                    let flags = r.read_u8()?;
+                    Some(ArrayInfo {
+                        name,
+                        location,
+                        c_type,
+                        size,
+                        defined: flags & ARRAY_DEFINED != 0,
+                        internal: flags & ARRAY_INTERNAL != 0,
+                    })
+                }
+                _ => None,
+            };
+            section.memories.push(ObjectMemory { index, key, declaration: d, array });
         }
         for _ in 0..r.read_var_u32()? {
             section.relocs.push(MemoryReloc { offset: r.read_var_u32()?, index: r.read_var_u32()? });
@@ -175,7 +225,7 @@ mod tests {
     fn round_trip() {
         let section = MemoriesSection {
             memories: vec![
-                ObjectMemory { index: 1, key: MemoryKey::Numbered(3), declaration: Declaration::default() },
+                ObjectMemory { index: 1, key: MemoryKey::Numbered(3), declaration: Declaration::default(), array: None },
                 ObjectMemory {
                     index: 2,
                     key: MemoryKey::Named("ring".into()),
@@ -187,6 +237,14 @@ mod tests {
                         private: false,
                         import: Some(("env".into(), "user".into())),
                     },
+                    array: Some(ArrayInfo {
+                        name: "ring".into(),
+                        location: "a.c:3:5".into(),
+                        c_type: "int[64]".into(),
+                        size: Some(256),
+                        defined: true,
+                        internal: false,
+                    }),
                 },
             ],
             relocs: vec![MemoryReloc { offset: 7, index: 1 }, MemoryReloc { offset: 30, index: 2 }],

@@ -26,7 +26,7 @@ pub mod memories;
 use crate::marker::{write_padded_u32, write_u32, Marker, MemoryKey, ValType};
 use anyhow::{bail, ensure, Context, Result};
 use linking::{LinkingSection, RelocSection, Symbol, COMDAT_FUNCTION, WASM_SYM_UNDEFINED};
-use memories::{Declaration, MemoriesSection, MemoryReloc, ObjectMemory};
+use memories::{ArrayInfo, Declaration, MemoriesSection, MemoryReloc, ObjectMemory};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
@@ -41,8 +41,9 @@ pub struct RewriteSummary {
     pub memories: Vec<MemoryKey>,
 }
 
-/// Declarations to record for memories (from the command line or source).
-pub type Declarations = BTreeMap<MemoryKey, Declaration>;
+/// Declarations to record for memories (from the source), and for the
+/// named memory of a `wasm_memory` array the array.
+pub type Declarations = BTreeMap<MemoryKey, (Declaration, Option<ArrayInfo>)>;
 
 /// One section of the input, in file order.
 struct Section {
@@ -139,8 +140,7 @@ impl ParsedObject {
                     if reader.name() == "linking" {
                         let linking = LinkingSection::parse(reader.data(), start).context("malformed `linking` section")?;
                         for (i, segment) in linking.segments.iter().flatten().enumerate() {
-                            if let Some((memory, _, zero_fill)) = crate::ir::globals::parse_section_name(&segment.name) {
-                                let key = MemoryKey::Numbered(memory);
+                            if let Some((key, _, zero_fill)) = crate::ir::globals::parse_section_name(&segment.name) {
                                 object.memory_segments.insert(i as u32, MemorySegment { key, zero_fill });
                             }
                         }
@@ -350,7 +350,8 @@ impl ParsedObject {
                 .map(|k| ObjectMemory {
                     index: object_index[k],
                     key: k.clone(),
-                    declaration: declarations.get(k).cloned().unwrap_or_default(),
+                    declaration: declarations.get(k).map(|d| d.0.clone()).unwrap_or_default(),
+                    array: declarations.get(k).and_then(|d| d.1.clone()),
                 })
                 .collect(),
             relocs: rewritten.memory_relocs,

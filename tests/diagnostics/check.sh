@@ -196,7 +196,8 @@ with tempfile.TemporaryDirectory() as tmp:
                ["-Wno-mmcc-variadic-memory", "-Wno-unknown-warning-option"],
                0, None)
 
-    # The attribute reaches the IR as an annotation, in C and in C++.
+    # Each wasm_memory array reaches the IR in a private address space, with
+    # its declaration in the section name, in C and in C++.
     for lang, ext in (() if mmcc else (("C", "c"), ("C++", "cpp"))):
         src = os.path.join(tmp, "attr." + ext)
         with open(src, "w") as f:
@@ -208,13 +209,16 @@ with tempfile.TemporaryDirectory() as tmp:
         problems = [] if rc == 0 else ["exit %d: %s" % (rc, output)]
         if rc == 0:
             ir = open(ll).read()
-            ann = [l for l in ir.splitlines()
-                   if l.startswith("@llvm.global.annotations")]
-            if not ann or "mem_a" not in ann[0] or "mem_b" not in ann[0]:
-                problems.append("no @llvm.global.annotations for mem_a/mem_b")
-            if '"mmcc.wasm_memory\\00"' not in ir:
-                problems.append('annotation string "mmcc.wasm_memory" missing')
-        result("wasm_memory annotation in IR (%s)" % lang, problems)
+            for name, size, space in (("mem_a", 65536, 7340032), ("mem_b", 16, 7340033)):
+                line = [l for l in ir.splitlines() if l.startswith("@" + name + " ")]
+                if not line:
+                    problems.append("no global @" + name)
+                    continue
+                if "addrspace(%d)" % space not in line[0]:
+                    problems.append("@%s is not in address space %d: %s" % (name, space, line[0]))
+                if 'section "mmcc.wasm_memory?name=%s&' % name not in line[0] or "type=char[%d]" % size not in line[0]:
+                    problems.append("@%s has no wasm_memory declaration: %s" % (name, line[0]))
+        result("wasm_memory arrays in IR (%s)" % lang, problems)
 
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

@@ -2,12 +2,7 @@
 // errors, never silent memory-0 code. (Checked through mmcc only.)
 #define MEM2 __attribute__((address_space(2)))
 
-__attribute__((wasm_memory)) char ring[65536];
 _Thread_local MEM2 int per_thread;
-
-char uses_ring(int i) {
-  return ring[i]; // expect-error: `ring` is declared __attribute__((wasm_memory))
-}
 
 int uses_thread_local(void) {
   return per_thread; // expect-error: thread-local variables live in memory 0

@@ -749,7 +749,7 @@ def md_bss0():
 
 def bad_version():
     o = mm_c()
-    o.mm_raw = lambda self: b"\x02" + self.mm_payload()[1:]
+    o.mm_raw = lambda self: b"\x03" + self.mm_payload()[1:]
     return o
 
 

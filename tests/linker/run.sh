@@ -651,7 +651,7 @@ fi
 # ---------------------------------------------------------------------------
 echo "== malformed or unsupported objects"
 M="malformed mmcc.memories section"
-expect_error e_version "bad_version.o: $M: unsupported version 2 (expected 1)" \
+expect_error e_version "bad_version.o: $M: unsupported version 3 (expected 1 or 2)" \
   "${NOENTRY[@]}" "$O/bad_version.o"
 expect_error e_truncated "bad_truncated.o: $M: truncated" "${NOENTRY[@]}" "$O/bad_truncated.o"
 expect_error e_trailing "bad_trailing.o: $M: unexpected data after the zero fills" \
@@ -665,7 +665,7 @@ expect_error e_index2 "uses memory index 2, which is not declared" \
 expect_error e_bytes "bad_bytes.o: $M: code offset" "${NOENTRY[@]}" "$O/bad_bytes.o"
 expect_error e_unsorted "bad_unsorted.o: $M: memory index relocations are not sorted" \
   "${NOENTRY[@]}" "$O/bad_unsorted.o" "$O/mm_stub_b.o"
-expect_error e_named "bad_named.o: memory 'frame': named memories are not supported yet" \
+expect_error e_named "bad_named.o: memory 'frame' (a wasm_memory array) has no memory number: link with mmcc" \
   "${NOENTRY[@]}" "$O/bad_named.o"
 expect_error e_import "bad_import.o: memory 7: imported memories are not supported yet" \
   "${NOENTRY[@]}" "$O/bad_import.o"

@@ -80,19 +80,19 @@ impl Lowering {
         }
     }
 
-    unsafe fn atomic_marker(&mut self, name: &str, mem: u32, offset: u64, bits: u32, args: &[Value], ret: bool) -> Value {
+    unsafe fn atomic_marker(&mut self, name: &str, mem: &MemoryKey, offset: u64, bits: u32, args: &[Value], ret: bool) -> Value {
         let m = self.marker(name, mem, offset, bits / 8, false);
         let wide = if bits == 64 { self.i64 } else { self.i32 };
         self.call_marker(&m, ret.then_some((wide, None)), args)
     }
 
-    pub(super) unsafe fn lower_atomic_load(&mut self, load: Value, ptr: Value, mem: u32) {
+    pub(super) unsafe fn lower_atomic_load(&mut self, load: Value, ptr: Value, mem: &MemoryKey) {
         let ty = type_of(load);
         let Some(bits) = self.atomic_width(ty) else {
             return self.error(load, format!("atomic load of `{}` from memory {mem} is not supported", type_string(ty)));
         };
         if !self.features.atomics {
-            return self.lower_load(load, ptr, mem, true);
+            return self.lower_load(load, ptr, &mem, true);
         }
         let (addr, offset) = self.address(load, ptr);
         let v = self.atomic_marker(&Self::atomic_name(bits, "load"), mem, offset, bits, &[addr], true);
@@ -101,14 +101,14 @@ impl Lowering {
         LLVMInstructionEraseFromParent(load);
     }
 
-    pub(super) unsafe fn lower_atomic_store(&mut self, store: Value, ptr: Value, mem: u32) {
+    pub(super) unsafe fn lower_atomic_store(&mut self, store: Value, ptr: Value, mem: &MemoryKey) {
         let value = LLVMGetOperand(store, 0);
         let ty = type_of(value);
         let Some(bits) = self.atomic_width(ty) else {
             return self.error(store, format!("atomic store of `{}` to memory {mem} is not supported", type_string(ty)));
         };
         if !self.features.atomics {
-            return self.lower_store(store, ptr, mem, true);
+            return self.lower_store(store, ptr, &mem, true);
         }
         let (addr, offset) = self.address(store, ptr);
         let v = self.to_wide(value, bits);
@@ -116,7 +116,7 @@ impl Lowering {
         LLVMInstructionEraseFromParent(store);
     }
 
-    pub(super) unsafe fn lower_atomic_rmw(&mut self, rmw: Value, mem: u32) {
+    pub(super) unsafe fn lower_atomic_rmw(&mut self, rmw: Value, mem: &MemoryKey) {
         let ptr = LLVMGetOperand(rmw, 0);
         let value = LLVMGetOperand(rmw, 1);
         let ty = type_of(value);
@@ -152,7 +152,7 @@ impl Lowering {
         LLVMInstructionEraseFromParent(rmw);
     }
 
-    pub(super) unsafe fn lower_cmpxchg(&mut self, cx: Value, mem: u32) {
+    pub(super) unsafe fn lower_cmpxchg(&mut self, cx: Value, mem: &MemoryKey) {
         let ptr = LLVMGetOperand(cx, 0);
         let (expected, replacement) = (LLVMGetOperand(cx, 1), LLVMGetOperand(cx, 2));
         let ty = type_of(expected);
@@ -183,7 +183,7 @@ impl Lowering {
     }
 
     /// A plain (non-atomic) load of `ty` at addr+offset on memory `mem`.
-    unsafe fn atomic_marker_plain_load(&mut self, mem: u32, addr: Value, offset: u64, ty: Type, bits: u32) -> Value {
+    unsafe fn atomic_marker_plain_load(&mut self, mem: &MemoryKey, addr: Value, offset: u64, ty: Type, bits: u32) -> Value {
         let name = match bits {
             64 => "i64.load".to_string(),
             32 => "i32.load".to_string(),
@@ -195,7 +195,7 @@ impl Lowering {
         self.from_wide(v, ty, bits)
     }
 
-    unsafe fn plain_store(&mut self, mem: u32, addr: Value, offset: u64, value: Value, bits: u32) {
+    unsafe fn plain_store(&mut self, mem: &MemoryKey, addr: Value, offset: u64, value: Value, bits: u32) {
         let name = match bits {
             64 => "i64.store".to_string(),
             32 => "i32.store".to_string(),
@@ -255,7 +255,7 @@ impl Lowering {
 
     /// An internal function `T f(i32 address, T value)` that performs `op`
     /// atomically on memory `mem` with a compare-exchange loop; made once.
-    unsafe fn cmpxchg_loop(&mut self, op: Op, ty: Type, bits: u32, mem: u32) -> Value {
+    unsafe fn cmpxchg_loop(&mut self, op: Op, ty: Type, bits: u32, mem: &MemoryKey) -> Value {
         let name = cstr(&format!("__mmcc.atomic.{op:?}.{}.m{mem}", short_type_name(ty)));
         let existing = LLVMGetNamedFunction(self.module, name.as_ptr());
         if !existing.is_null() {

@@ -1,0 +1,232 @@
+//! `__attribute__((wasm_memory))` arrays: each is a memory of its own.
+//!
+//! The clang plugin gives every such array a private LLVM address space
+//! (from [`FIRST_ARRAY_SPACE`]) and writes its declaration into the
+//! global's section name (`mmcc.wasm_memory?name=...&loc=...&type=...`;
+//! clang-plugin/src/WasmMemory.h). After LLVM's optimizer, every access to
+//! the array is a load or store through a pointer in that address space.
+//!
+//! This module turns each array into a *named memory* (docs/object-format.md):
+//! - uses of the global become pointers based at address 0 of the array's
+//!   address space, so `ring[i]` is an access at `i * sizeof ring[0]` of
+//!   the named memory (the lowering makes it a marker on that memory);
+//! - a definition becomes an ordinary data segment for the named memory
+//!   (section `.mmcc.m@<key>...`), kept alive through `llvm.used` since no
+//!   code refers to its symbol;
+//! - the declaration travels to the object writer, which records it in the
+//!   object's `mmcc.memories` section for the link step.
+
+use super::llvm::*;
+use crate::object::memories::{ArrayInfo, Declaration};
+use llvm_sys::core::*;
+use llvm_sys::prelude::*;
+use llvm_sys::target::*;
+use llvm_sys::LLVMLinkage;
+use std::collections::HashMap;
+
+/// First of the plugin's private address spaces (`FirstWasmMemorySpace`).
+pub const FIRST_ARRAY_SPACE: u32 = 0x70_0000;
+/// How many there can be (`MaxWasmMemoryArrays`).
+pub const MAX_ARRAYS: u32 = 0x1_0000;
+/// Section-name prefix of the plugin's declarations (`WasmMemoryInfoPrefix`).
+pub const INFO_PREFIX: &str = "mmcc.wasm_memory?";
+
+pub fn is_array_space(space: u32) -> bool {
+    (FIRST_ARRAY_SPACE..FIRST_ARRAY_SPACE + MAX_ARRAYS).contains(&space)
+}
+
+/// The arrays of one module.
+#[derive(Default)]
+pub struct Arrays {
+    /// Address space -> memory key (the array's symbol name).
+    pub key_of_space: HashMap<u32, String>,
+    /// What the object will say about each array's memory.
+    pub memories: Vec<NamedMemory>,
+}
+
+/// One array's memory, as the object writer records it.
+#[derive(Clone, Debug)]
+pub struct NamedMemory {
+    pub key: String,
+    pub declaration: Declaration,
+    pub array: ArrayInfo,
+}
+
+/// A problem with an array, reported at its first use.
+pub struct ArrayProblem {
+    pub global: Value,
+    pub message: String,
+}
+
+/// Decodes the plugin's `key=value&...` (values percent-encoded).
+pub fn parse_info(section: &str) -> Option<HashMap<String, String>> {
+    let rest = section.strip_prefix(INFO_PREFIX)?;
+    let mut fields = HashMap::new();
+    for pair in rest.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        fields.insert(key.to_string(), percent_decode(value)?);
+    }
+    Some(fields)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// A short, stable hash (FNV-1a) for the keys of `static` arrays.
+fn short_hash(s: &str) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in s.bytes() {
+        h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+    }
+    format!("{h:08x}")
+}
+
+/// Finds the arrays, makes their definitions named-memory data and replaces
+/// every use of their globals by a pointer based at address 0.
+pub unsafe fn place_arrays(module: LLVMModuleRef, td: LLVMTargetDataRef) -> (Arrays, Vec<ArrayProblem>) {
+    let ctx = LLVMGetModuleContext(module);
+    let mut arrays = Arrays::default();
+    let mut problems = Vec::new();
+    let mut keep = Vec::new();
+    let source = {
+        let mut len = 0;
+        let p = LLVMGetSourceFileName(module, &mut len);
+        String::from_utf8_lossy(std::slice::from_raw_parts(p as *const u8, len)).into_owned()
+    };
+    for old in globals(module) {
+        let space = LLVMGetPointerAddressSpace(type_of(old));
+        if !is_array_space(space) {
+            continue;
+        }
+        let symbol = name_of(old);
+        let section = {
+            let s = LLVMGetSection(old);
+            if s.is_null() { String::new() } else { std::ffi::CStr::from_ptr(s).to_string_lossy().into_owned() }
+        };
+        let Some(info) = parse_info(&section) else {
+            problems.push(ArrayProblem {
+                global: old,
+                message: format!("`{symbol}` is in address space {space}, which is reserved for wasm_memory arrays (declare arrays with __attribute__((wasm_memory)))"),
+            });
+            continue;
+        };
+        let internal = matches!(LLVMGetLinkage(old), LLVMLinkage::LLVMInternalLinkage | LLVMLinkage::LLVMPrivateLinkage);
+        // A `static` array is a memory of this translation unit only.
+        let key = if internal { format!("{symbol}~{}", short_hash(&source)) } else { symbol.clone() };
+        let value_type = LLVMGlobalGetValueType(old);
+        let init = LLVMGetInitializer(old);
+        let defined = !init.is_null() && LLVMIsDeclaration(old) == 0;
+        let size = if kind(value_type) == llvm_sys::LLVMTypeKind::LLVMArrayTypeKind && LLVMGetArrayLength2(value_type) == 0 {
+            None // `extern T a[];`
+        } else {
+            Some(alloc_size(td, value_type))
+        };
+        let field = |k: &str| info.get(k).cloned();
+        let declaration = Declaration {
+            import: match (field("import_module"), field("import_field")) {
+                (Some(m), Some(f)) => Some((m, f)),
+                _ => None,
+            },
+            export_name: field("export"),
+            private: info.contains_key("private") || internal,
+            min_pages: field("min").and_then(|v| v.parse().ok()),
+            max_pages: field("max").and_then(|v| v.parse().ok()),
+            shared: info.contains_key("shared"),
+        };
+        let array = ArrayInfo {
+            name: field("name").unwrap_or_else(|| symbol.clone()),
+            location: field("loc").unwrap_or_default(),
+            c_type: field("type").unwrap_or_default(),
+            size,
+            defined,
+            internal,
+        };
+        arrays.memories.push(NamedMemory { key: key.clone(), declaration, array });
+        arrays.key_of_space.insert(space, key.clone());
+
+        // Every use sees the array at address 0 of its memory.
+        LLVMReplaceAllUsesWith(old, LLVMConstPointerNull(type_of(old)));
+        LLVMSetValueName2(old, c"".as_ptr(), 0);
+        if defined {
+            let zero = LLVMIsNull(init) != 0;
+            let (new_type, new_init, section) = if zero {
+                let size = alloc_size(td, value_type);
+                let placeholder = LLVMArrayType2(LLVMInt8TypeInContext(ctx), 1);
+                (placeholder, LLVMConstNull(placeholder), format!("{}@{key}.bss.{size}.{symbol}", super::globals::SECTION_PREFIX))
+            } else {
+                let kind = if LLVMIsGlobalConstant(old) != 0 { "rodata" } else { "data" };
+                (value_type, init, format!("{}@{key}.{kind}.{symbol}", super::globals::SECTION_PREFIX))
+            };
+            let cname = cstr(&symbol);
+            let new = LLVMAddGlobalInAddressSpace(module, new_type, cname.as_ptr(), 0);
+            LLVMSetInitializer(new, new_init);
+            LLVMSetLinkage(new, LLVMGetLinkage(old));
+            LLVMSetVisibility(new, LLVMGetVisibility(old));
+            LLVMSetGlobalConstant(new, LLVMIsGlobalConstant(old));
+            let align = LLVMGetAlignment(old);
+            if align != 0 {
+                LLVMSetAlignment(new, align);
+            }
+            let s = cstr(&section);
+            LLVMSetSection(new, s.as_ptr());
+            keep.push(new);
+        }
+        LLVMDeleteGlobal(old);
+    }
+    if !keep.is_empty() {
+        append_to_used(module, &keep);
+    }
+    (arrays, problems)
+}
+
+/// Adds `values` to `@llvm.used`: the linker must keep the arrays' data
+/// although no code refers to their symbols (code addresses the memory).
+unsafe fn append_to_used(module: LLVMModuleRef, values: &[Value]) {
+    let ctx = LLVMGetModuleContext(module);
+    let ptr = LLVMPointerTypeInContext(ctx, 0);
+    let mut elements = Vec::new();
+    let old = LLVMGetNamedGlobal(module, c"llvm.used".as_ptr());
+    if !old.is_null() {
+        let init = LLVMGetInitializer(old);
+        if !init.is_null() {
+            elements.extend(operands(init));
+        }
+        LLVMDeleteGlobal(old);
+    }
+    elements.extend_from_slice(values);
+    let array = LLVMConstArray2(ptr, elements.as_mut_ptr(), elements.len() as u64);
+    let used = LLVMAddGlobal(module, type_of(array), c"llvm.used".as_ptr());
+    LLVMSetInitializer(used, array);
+    LLVMSetLinkage(used, LLVMLinkage::LLVMAppendingLinkage);
+    LLVMSetSection(used, c"llvm.metadata".as_ptr());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn info_round_trip() {
+        let f = parse_info("mmcc.wasm_memory?name=ring&loc=a.c:2:34&type=unsigned char[]&export=a%26b&private").unwrap();
+        assert_eq!(f["name"], "ring");
+        assert_eq!(f["loc"], "a.c:2:34");
+        assert_eq!(f["type"], "unsigned char[]");
+        assert_eq!(f["export"], "a&b");
+        assert_eq!(f["private"], "");
+        assert!(parse_info(".data.x").is_none());
+    }
+}
