@@ -64,9 +64,6 @@ const clang::VarDecl *wasmMemoryArrayOf(clang::LangAS AS);
 /// pointer or reference into a wasm_memory array, that array.
 const clang::VarDecl *pointsIntoWasmMemoryArray(clang::QualType T);
 
-/// True if VD is (a redeclaration of) a wasm_memory array.
-bool isWasmMemoryArray(const clang::VarDecl *VD);
-
 /// Settles the declaration of every wasm_memory array declared in D
 /// (recursively, including static locals in function bodies): checks the
 /// companion attributes across redeclarations and writes the section name

@@ -577,9 +577,6 @@ const VarDecl *pointsIntoWasmMemoryArray(QualType T) {
   return nullptr;
 }
 
-bool isWasmMemoryArray(const VarDecl *VD) {
-  return registry().Marked.contains(VD->getFirstDecl());
-}
 
 void finishWasmMemoryArrays(Decl *D, ASTContext &Ctx,
                             DiagnosticsEngine &Diags) {

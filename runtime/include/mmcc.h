@@ -15,6 +15,13 @@
 #ifndef MMCC_H
 #define MMCC_H
 
+/* The helpers below are C functions in C++ too. */
+#ifdef __cplusplus
+#define __MMCC_C_LINKAGE extern "C"
+#else
+#define __MMCC_C_LINKAGE
+#endif
+
 #if defined(__mmcc__) && !defined(MMCC_SINGLE_MEMORY)
 #define MMCC_MULTI_MEMORY 1
 /* A pointer into memory N: `__memory(2) int *p`. */
@@ -55,8 +62,8 @@
 #define __wasm_memory_private __attribute__((wasm_memory_private))
 #define __wasm_memory_pages(...) __attribute__((wasm_memory_pages(__VA_ARGS__)))
 #define __wasm_memory_shared __attribute__((wasm_memory_shared))
-long __mmcc_wasm_memory_size(int, ...);
-long __mmcc_wasm_memory_grow(int, ...);
+__MMCC_C_LINKAGE long __mmcc_wasm_memory_size(int, ...);
+__MMCC_C_LINKAGE long __mmcc_wasm_memory_grow(int, ...);
 #define mm_array_pages(a) ((unsigned long)__mmcc_wasm_memory_size(0, (a)))
 #define mm_array_grow(a, delta_pages) __mmcc_wasm_memory_grow(0, (a), (long)(delta_pages))
 #else
@@ -89,9 +96,9 @@ long __mmcc_wasm_memory_grow(int, ...);
  *   mm_atomic_notify(N, p, count): wakes up to count waiters, returns how
  *     many were woken. */
 #ifdef MMCC_MULTI_MEMORY
-int __mmcc_memory_atomic_wait32(int memory, unsigned long address, int expected, long long timeout_ns);
-int __mmcc_memory_atomic_wait64(int memory, unsigned long address, long long expected, long long timeout_ns);
-int __mmcc_memory_atomic_notify(int memory, unsigned long address, int count);
+__MMCC_C_LINKAGE int __mmcc_memory_atomic_wait32(int memory, unsigned long address, int expected, long long timeout_ns);
+__MMCC_C_LINKAGE int __mmcc_memory_atomic_wait64(int memory, unsigned long address, long long expected, long long timeout_ns);
+__MMCC_C_LINKAGE int __mmcc_memory_atomic_notify(int memory, unsigned long address, int count);
 #define mm_atomic_wait32(N, p, expected, timeout_ns) \
     __mmcc_memory_atomic_wait32((N), (unsigned long)(p), (expected), (timeout_ns))
 #define mm_atomic_wait64(N, p, expected, timeout_ns) \

@@ -55,6 +55,53 @@ pub struct GlobalProblem {
     pub message: String,
 }
 
+/// Copies what a replacement global keeps of `old`: linkage, visibility,
+/// constness, unnamed_addr, alignment, comdat.
+unsafe fn copy_properties(old: Value, new: Value) {
+    LLVMSetLinkage(new, LLVMGetLinkage(old));
+    LLVMSetVisibility(new, LLVMGetVisibility(old));
+    LLVMSetGlobalConstant(new, LLVMIsGlobalConstant(old));
+    LLVMSetUnnamedAddress(new, LLVMGetUnnamedAddress(old));
+    let align = LLVMGetAlignment(old);
+    if align != 0 {
+        LLVMSetAlignment(new, align);
+    }
+    let comdat = LLVMGetComdat(old);
+    if !comdat.is_null() {
+        LLVMSetComdat(new, comdat);
+    }
+}
+
+/// For the definition `old` of a variable in memory `key` (numbered, or a
+/// wasm_memory array's named memory): a global in address space 0 that
+/// takes over its name, in the section that places it in that memory
+/// (`.mmcc.m<key>.<kind>.<name>`). A zero-initialized one is a one-byte
+/// placeholder whose section carries the real size (`bss`). The caller
+/// replaces the uses of `old` and deletes it.
+pub unsafe fn placed_definition(module: LLVMModuleRef, td: LLVMTargetDataRef, old: Value, key: &MemoryKey) -> Value {
+    let ctx = LLVMGetModuleContext(module);
+    let name = name_of(old);
+    let value_type = LLVMGlobalGetValueType(old);
+    let init = LLVMGetInitializer(old);
+    let (new_type, new_init, section) = if LLVMIsNull(init) != 0 {
+        let size = alloc_size(td, value_type);
+        let placeholder = LLVMArrayType2(LLVMInt8TypeInContext(ctx), 1);
+        (placeholder, LLVMConstNull(placeholder), format!("{SECTION_PREFIX}{key}.bss.{size}.{name}"))
+    } else {
+        let kind = if LLVMIsGlobalConstant(old) != 0 { "rodata" } else { "data" };
+        (value_type, init, format!("{SECTION_PREFIX}{key}.{kind}.{name}"))
+    };
+    // The replacement takes over the name (symbols link by name).
+    LLVMSetValueName2(old, c"".as_ptr(), 0);
+    let cname = cstr(&name);
+    let new = LLVMAddGlobalInAddressSpace(module, new_type, cname.as_ptr(), 0);
+    LLVMSetInitializer(new, new_init);
+    copy_properties(old, new);
+    let section = cstr(&section);
+    LLVMSetSection(new, section.as_ptr());
+    new
+}
+
 /// Moves every global of address space N != 0 to address space 0, placed in
 /// memory N by section. `memory_ok` validates N (reserved numbers).
 pub unsafe fn place_globals(
@@ -82,45 +129,17 @@ pub unsafe fn place_globals(
             });
             continue;
         }
-        let value_type = LLVMGlobalGetValueType(old);
-        let init = LLVMGetInitializer(old);
-        let defined = !init.is_null() && LLVMIsDeclaration(old) == 0;
-        let (new_type, new_init, section) = if !defined {
-            (value_type, std::ptr::null_mut(), None)
-        } else if LLVMIsNull(init) != 0 {
-            let size = alloc_size(td, value_type);
-            let byte = LLVMInt8TypeInContext(ctx);
-            let placeholder = LLVMArrayType2(byte, 1);
-            let section = format!("{SECTION_PREFIX}{space}.bss.{size}.{name}");
-            (placeholder, LLVMConstNull(placeholder), Some(section))
+        let key = MemoryKey::Numbered(space);
+        let new = if LLVMIsDeclaration(old) == 0 && !LLVMGetInitializer(old).is_null() {
+            placed_definition(module, td, old, &key)
         } else {
-            let kind = if LLVMIsGlobalConstant(old) != 0 { "rodata" } else { "data" };
-            (value_type, init, Some(format!("{SECTION_PREFIX}{space}.{kind}.{name}")))
+            // A declaration: same name and type, in address space 0.
+            LLVMSetValueName2(old, c"".as_ptr(), 0);
+            let cname = cstr(&name);
+            let new = LLVMAddGlobalInAddressSpace(module, LLVMGlobalGetValueType(old), cname.as_ptr(), 0);
+            copy_properties(old, new);
+            new
         };
-
-        // The replacement takes over the name (symbols link by name).
-        LLVMSetValueName2(old, c"".as_ptr(), 0);
-        let cname = cstr(&name);
-        let new = LLVMAddGlobalInAddressSpace(module, new_type, cname.as_ptr(), 0);
-        if !new_init.is_null() {
-            LLVMSetInitializer(new, new_init);
-        }
-        LLVMSetLinkage(new, LLVMGetLinkage(old));
-        LLVMSetVisibility(new, LLVMGetVisibility(old));
-        LLVMSetGlobalConstant(new, LLVMIsGlobalConstant(old));
-        LLVMSetUnnamedAddress(new, LLVMGetUnnamedAddress(old));
-        let align = LLVMGetAlignment(old);
-        if align != 0 {
-            LLVMSetAlignment(new, align);
-        }
-        let comdat = LLVMGetComdat(old);
-        if !comdat.is_null() {
-            LLVMSetComdat(new, comdat);
-        }
-        if let Some(section) = &section {
-            let s = cstr(section);
-            LLVMSetSection(new, s.as_ptr());
-        }
         // The same address, seen as a pointer into memory N.
         let as_int = LLVMConstPtrToInt(new, i32);
         let as_memory_pointer = LLVMConstIntToPtr(as_int, type_of(old));

@@ -17,6 +17,7 @@
 //!   object's `mmcc.memories` section for the link step.
 
 use super::llvm::*;
+use crate::marker::MemoryKey;
 use crate::object::memories::{ArrayInfo, Declaration};
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
@@ -98,7 +99,6 @@ fn short_hash(s: &str) -> String {
 /// Finds the arrays, makes their definitions named-memory data and replaces
 /// every use of their globals by a pointer based at address 0.
 pub unsafe fn place_arrays(module: LLVMModuleRef, td: LLVMTargetDataRef) -> (Arrays, Vec<ArrayProblem>) {
-    let ctx = LLVMGetModuleContext(module);
     let mut arrays = Arrays::default();
     let mut problems = Vec::new();
     let mut keep = Vec::new();
@@ -158,33 +158,14 @@ pub unsafe fn place_arrays(module: LLVMModuleRef, td: LLVMTargetDataRef) -> (Arr
         arrays.memories.push(NamedMemory { key: key.clone(), declaration, array });
         arrays.key_of_space.insert(space, key.clone());
 
+        if defined {
+            keep.push(super::globals::placed_definition(module, td, old, &MemoryKey::Named(key.clone())));
+        }
+        // `__attribute__((used))` listed the old global; its data (if any)
+        // is kept through `keep`.
+        drop_from_used_lists(module, old);
         // Every use sees the array at address 0 of its memory.
         LLVMReplaceAllUsesWith(old, LLVMConstPointerNull(type_of(old)));
-        LLVMSetValueName2(old, c"".as_ptr(), 0);
-        if defined {
-            let zero = LLVMIsNull(init) != 0;
-            let (new_type, new_init, section) = if zero {
-                let size = alloc_size(td, value_type);
-                let placeholder = LLVMArrayType2(LLVMInt8TypeInContext(ctx), 1);
-                (placeholder, LLVMConstNull(placeholder), format!("{}@{key}.bss.{size}.{symbol}", super::globals::SECTION_PREFIX))
-            } else {
-                let kind = if LLVMIsGlobalConstant(old) != 0 { "rodata" } else { "data" };
-                (value_type, init, format!("{}@{key}.{kind}.{symbol}", super::globals::SECTION_PREFIX))
-            };
-            let cname = cstr(&symbol);
-            let new = LLVMAddGlobalInAddressSpace(module, new_type, cname.as_ptr(), 0);
-            LLVMSetInitializer(new, new_init);
-            LLVMSetLinkage(new, LLVMGetLinkage(old));
-            LLVMSetVisibility(new, LLVMGetVisibility(old));
-            LLVMSetGlobalConstant(new, LLVMIsGlobalConstant(old));
-            let align = LLVMGetAlignment(old);
-            if align != 0 {
-                LLVMSetAlignment(new, align);
-            }
-            let s = cstr(&section);
-            LLVMSetSection(new, s.as_ptr());
-            keep.push(new);
-        }
         LLVMDeleteGlobal(old);
     }
     if !keep.is_empty() {
@@ -193,26 +174,58 @@ pub unsafe fn place_arrays(module: LLVMModuleRef, td: LLVMTargetDataRef) -> (Arr
     (arrays, problems)
 }
 
+/// Removes `global` from `@llvm.used` and `@llvm.compiler.used`, which may
+/// only list globals (a replaced array would leave a null pointer there).
+unsafe fn drop_from_used_lists(module: LLVMModuleRef, global: Value) {
+    for list_name in [c"llvm.used", c"llvm.compiler.used"] {
+        let list = LLVMGetNamedGlobal(module, list_name.as_ptr());
+        if list.is_null() || LLVMGetInitializer(list).is_null() {
+            continue;
+        }
+        let entries = operands(LLVMGetInitializer(list));
+        let kept: Vec<Value> = entries.iter().copied().filter(|e| strip_pointer_casts(*e) != global).collect();
+        if kept.len() != entries.len() {
+            LLVMDeleteGlobal(list);
+            set_used_list(module, list_name, kept);
+        }
+    }
+}
+
+/// Creates the appending list `name` (`llvm.used`, `llvm.compiler.used`)
+/// with `entries`; none if there are none.
+unsafe fn set_used_list(module: LLVMModuleRef, name: &std::ffi::CStr, mut entries: Vec<Value>) {
+    if entries.is_empty() {
+        return;
+    }
+    let ptr = LLVMPointerTypeInContext(LLVMGetModuleContext(module), 0);
+    let array = LLVMConstArray2(ptr, entries.as_mut_ptr(), entries.len() as u64);
+    let list = LLVMAddGlobal(module, type_of(array), name.as_ptr());
+    LLVMSetInitializer(list, array);
+    LLVMSetLinkage(list, LLVMLinkage::LLVMAppendingLinkage);
+    LLVMSetSection(list, c"llvm.metadata".as_ptr());
+}
+
+/// `v` without constant-expression casts around it.
+unsafe fn strip_pointer_casts(mut v: Value) -> Value {
+    while !LLVMIsAConstantExpr(v).is_null() && LLVMGetNumOperands(v) == 1 {
+        v = LLVMGetOperand(v, 0);
+    }
+    v
+}
+
 /// Adds `values` to `@llvm.used`: the linker must keep the arrays' data
 /// although no code refers to their symbols (code addresses the memory).
 unsafe fn append_to_used(module: LLVMModuleRef, values: &[Value]) {
-    let ctx = LLVMGetModuleContext(module);
-    let ptr = LLVMPointerTypeInContext(ctx, 0);
-    let mut elements = Vec::new();
+    let mut entries = Vec::new();
     let old = LLVMGetNamedGlobal(module, c"llvm.used".as_ptr());
     if !old.is_null() {
-        let init = LLVMGetInitializer(old);
-        if !init.is_null() {
-            elements.extend(operands(init));
+        if !LLVMGetInitializer(old).is_null() {
+            entries.extend(operands(LLVMGetInitializer(old)));
         }
         LLVMDeleteGlobal(old);
     }
-    elements.extend_from_slice(values);
-    let array = LLVMConstArray2(ptr, elements.as_mut_ptr(), elements.len() as u64);
-    let used = LLVMAddGlobal(module, type_of(array), c"llvm.used".as_ptr());
-    LLVMSetInitializer(used, array);
-    LLVMSetLinkage(used, LLVMLinkage::LLVMAppendingLinkage);
-    LLVMSetSection(used, c"llvm.metadata".as_ptr());
+    entries.extend_from_slice(values);
+    set_used_list(module, c"llvm.used", entries);
 }
 
 #[cfg(test)]

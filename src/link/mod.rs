@@ -27,8 +27,9 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
         cmd.arg("-v");
     }
     let (linker_specs, mut imports) = split_memory_specs(&inv.memory_specs)?;
+    // Named memories are numbered after every memory the command line names.
+    let numbered: Vec<u32> = inv.memory_specs.iter().filter_map(|s| s.split_once(':')?.0.parse().ok()).collect();
     let objects = inputs::input_objects(items);
-    let numbered: Vec<u32> = imports.iter().map(|i| i.memory).chain(linker_specs.iter().filter_map(|s| s.split(':').next()?.parse().ok())).collect();
     let named = match arrays::plan(&objects, &numbered) {
         Ok(plan) => plan,
         Err(e) => {

@@ -11,8 +11,8 @@ struct particle {
     uint8_t tag[3];
 };
 
-// Zero-initialized: no bytes in the module.
-__wasm_memory uint32_t counters[4096];
+// Zero-initialized: no bytes in the module. (`used` must not break it.)
+__attribute__((used)) __wasm_memory uint32_t counters[4096];
 // Initialized, with structs.
 __wasm_memory struct particle particles[256] = {
     {1, 2, 1.5f, {'a', 'b', 'c'}},

@@ -1,0 +1,31 @@
+// wasm_memory arrays in C++: in a namespace, indexed in a lambda that a
+// template calls, and the size helpers.
+#include <mmcc.h>
+#include <cstdint>
+#include <cstdio>
+
+namespace lib {
+__wasm_memory std::uint32_t table[70000];  // 280000 bytes: 5 pages
+__wasm_memory const std::int16_t deltas[8] = {1, -2, 3, -4, 5, -6, 7, -8};
+}
+
+
+template <typename F>
+std::uint64_t fold(unsigned n, F f) {
+    std::uint64_t acc = 0;
+    for (unsigned i = 0; i < n; i++)
+        acc = acc * 31 + f(i);
+    return acc;
+}
+
+int main() {
+    for (unsigned i = 0; i < 70000; i++)
+        lib::table[i] = i * 2654435761u;
+    auto h = fold(70000, [](unsigned i) { return lib::table[i] >> 7; });
+    long d = 0;
+    for (int i = 0; i < 1000; i++)
+        d += lib::deltas[i & 7] * i;
+    std::printf("%llu %ld pages %lu length %lu\n", (unsigned long long)h, d, mm_array_pages(lib::table),
+                mm_array_length(lib::table));
+    return 0;
+}
