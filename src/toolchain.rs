@@ -84,12 +84,20 @@ impl Toolchain {
         std::fs::create_dir_all(self.sysroot.join("lib"))?;
         std::fs::create_dir_all(&builtins_dir)?;
         for (link, target) in [(&include, DEBIAN_WASI_INCLUDE), (&lib, DEBIAN_WASI_LIB), (&builtins, DEBIAN_BUILTINS)] {
-            if link.symlink_metadata().is_err() {
-                std::os::unix::fs::symlink(target, link)
-                    .with_context(|| format!("cannot create the sysroot link {}", link.display()))?;
-            }
+            ensure_link(link, Path::new(target))?;
         }
         Ok(())
+    }
+}
+
+/// Makes `link` point to `target`. Several mmcc processes (parallel tests,
+/// `make -j`) may create the same link at once on a fresh clone; finding it
+/// already made, with the right target, is success.
+fn ensure_link(link: &Path, target: &Path) -> Result<()> {
+    match std::os::unix::fs::symlink(target, link) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && std::fs::read_link(link).is_ok_and(|t| t == target) => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot create the sysroot link {} -> {}", link.display(), target.display())),
     }
 }
 
@@ -120,4 +128,22 @@ fn find_tool(env: &str, name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths).map(|d| d.join(name)).find(|p| p.is_file())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_made_by_another_process_is_success_but_a_wrong_one_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("mmcc-link-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let link = dir.join("include");
+        ensure_link(&link, Path::new("/usr/include")).unwrap();
+        ensure_link(&link, Path::new("/usr/include")).unwrap();
+        let err = ensure_link(&link, Path::new("/usr/lib")).unwrap_err();
+        assert!(format!("{err:#}").contains("cannot create the sysroot link"), "{err:#}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
