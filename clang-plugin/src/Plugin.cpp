@@ -9,7 +9,10 @@
 //     so a rejected cast never reaches the backend (which would crash on
 //     the addrspacecast);
 //   - in C++, memcpy/memmove/memset overloads for pointers into any memory
-//     (CxxMemoryFunctions.cpp).
+//     (CxxMemoryFunctions.cpp);
+//   - a diagnostic consumer that names the wasm_memory array where clang's
+//     own messages would show its private address space number
+//     (WasmMemoryDiagnostics.cpp).
 //
 // Arguments (optional) use the same spelling as the -W options of the
 // plugin's warnings (see Reporter.h), e.g.
@@ -30,6 +33,8 @@ namespace mmcc {
 
 // CxxMemoryFunctions.cpp
 void addCxxMemoryFunctionOverloads(CompilerInstance &CI);
+// WasmMemoryDiagnostics.cpp
+void installWasmMemoryDiagnostics(CompilerInstance &CI);
 
 namespace {
 
@@ -69,6 +74,7 @@ protected:
     // Called before the main file is parsed: the last moment to add to the
     // predefines.
     addCxxMemoryFunctionOverloads(CI);
+    installWasmMemoryDiagnostics(CI);
     return std::make_unique<MmccConsumer>(CI, Args);
   }
 

@@ -23,6 +23,7 @@
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 #include "clang/Sema/ParsedAttr.h"
 #include "clang/Sema/Sema.h"
 #include "llvm/ADT/DenseMap.h"
@@ -136,6 +137,82 @@ QualType innermostElement(ASTContext &Ctx, QualType T) {
   return T;
 }
 
+/// Whether the declarator of VD, whose attributes are being applied, is
+/// followed by an initializer ('=' or '{'). Clang applies attributes before
+/// it parses the initializer, so this reads the source after the
+/// declarator: attributes and macros written after it (depth > 0 or plain
+/// identifiers) are skipped; ';' or ',' means no initializer. When the
+/// source cannot be read (the end of a macro expansion, end of file), it
+/// answers "initialized", which leaves clang's own checks in charge.
+bool declaratorHasInitializer(const Sema &S, const VarDecl *VD) {
+  const SourceManager &SM = S.getSourceManager();
+  SourceLocation Loc = VD->getEndLoc();
+  if (Loc.isMacroID())
+    Loc = SM.getExpansionRange(Loc).getEnd();
+  int Depth = 0;
+  for (int Steps = 0; Steps < 4096; Steps++) {
+    std::optional<Token> Next = Lexer::findNextToken(Loc, SM, S.getLangOpts());
+    if (!Next || Next->is(tok::eof))
+      return true;
+    tok::TokenKind K = Next->getKind();
+    if (K == tok::l_paren || K == tok::l_square)
+      Depth++;
+    else if (K == tok::r_paren || K == tok::r_square)
+      Depth--;
+    else if (Depth == 0 && (K == tok::equal || K == tok::l_brace))
+      return true;
+    else if (Depth == 0 && (K == tok::semi || K == tok::comma))
+      return false;
+    Loc = Next->getLocation();
+  }
+  return true;
+}
+
+/// In C++, an array of class type with no initializer is default-
+/// initialized by calling the class's default constructor, and clang
+/// refuses to call a constructor on an object outside the default address
+/// space. For a class whose default constructor and destructor are
+/// trivial, nothing needs to run: the memory starts zeroed, which is what
+/// C++ gives any object of static storage duration. Clang's
+/// loader_uninitialized attribute says exactly "do not initialize" (the
+/// IR pass then keeps the memory zeroed). A class that needs a constructor
+/// or destructor cannot be an element at all: it would run with 'this'
+/// pointing into memory 0. Returns false after reporting that.
+bool prepareClassElements(Sema &S, VarDecl *VD, QualType Element,
+                          const ParsedAttr &Attr) {
+  const CXXRecordDecl *RD = Element->getAsCXXRecordDecl();
+  if (!S.getLangOpts().CPlusPlus || !RD || !RD->hasDefinition())
+    return true;
+  RD = RD->getDefinition();
+  bool TrivialConstructor = RD->hasTrivialDefaultConstructor();
+  if (!RD->hasTrivialDestructor() ||
+      (!TrivialConstructor && !RD->isAggregate())) {
+    reportError(S.getDiagnostics(), Attr.getLoc(),
+                "the elements of a wasm_memory array cannot have a "
+                "constructor or destructor ('" + RD->getNameAsString() +
+                    "' has one): it would run with 'this' pointing into "
+                    "memory 0, not into the array's memory",
+                Attr.getRange());
+    return false;
+  }
+  if (VD->getStorageClass() == SC_Extern || declaratorHasInitializer(S, VD) ||
+      VD->hasAttr<LoaderUninitializedAttr>())
+    return true;
+  if (!TrivialConstructor) {
+    // An aggregate with default member initializers: its values come from
+    // aggregate initialization, which needs no constructor call.
+    reportError(S.getDiagnostics(), Attr.getLoc(),
+                "'" + RD->getNameAsString() + "' has default member "
+                "initializers; give the wasm_memory array an initializer "
+                "('= {}') so they are the memory's data (clang cannot run "
+                "a default constructor outside memory 0)",
+                Attr.getRange());
+    return false;
+  }
+  VD->addAttr(LoaderUninitializedAttr::CreateImplicit(S.Context));
+  return true;
+}
+
 struct WasmMemoryAttrInfo : public ParsedAttrInfo {
   WasmMemoryAttrInfo() {
     static constexpr Spelling S[] = {
@@ -206,6 +283,9 @@ struct WasmMemoryAttrInfo : public ParsedAttrInfo {
                   Attr.getRange());
       return AttributeNotApplied;
     }
+
+    if (!prepareClassElements(S, VD, Element, Attr))
+      return AttributeNotApplied;
 
     // Redeclarations of an array share its address space; a static local
     // is its only declaration.

@@ -75,7 +75,7 @@ unsafe fn copy_properties(old: Value, new: Value) {
 /// For the definition `old` of a variable in memory `key` (numbered, or a
 /// wasm_memory array's named memory): a global in address space 0 that
 /// takes over its name, in the section that places it in that memory
-/// (`.mmcc.m<key>.<kind>.<name>`). A zero-initialized one is a one-byte
+/// (`.mmcc.m<key>.<kind>.<name>`). A zero-initialized (or uninitialized) one is a one-byte
 /// placeholder whose section carries the real size (`bss`). The caller
 /// replaces the uses of `old` and deletes it.
 pub unsafe fn placed_definition(module: LLVMModuleRef, td: LLVMTargetDataRef, old: Value, key: &MemoryKey) -> Value {
@@ -83,7 +83,11 @@ pub unsafe fn placed_definition(module: LLVMModuleRef, td: LLVMTargetDataRef, ol
     let name = name_of(old);
     let value_type = LLVMGlobalGetValueType(old);
     let init = LLVMGetInitializer(old);
-    let (new_type, new_init, section) = if LLVMIsNull(init) != 0 {
+    // An undef initializer is a variable nothing initializes (clang's
+    // loader_uninitialized, which the plugin puts on C++ arrays of classes
+    // with trivial constructors): the memory starts zeroed, the value C++
+    // gives any variable of static storage duration.
+    let (new_type, new_init, section) = if LLVMIsNull(init) != 0 || LLVMIsUndef(init) != 0 {
         let size = alloc_size(td, value_type);
         let placeholder = LLVMArrayType2(LLVMInt8TypeInContext(ctx), 1);
         (placeholder, LLVMConstNull(placeholder), format!("{SECTION_PREFIX}{key}.bss.{size}.{name}"))

@@ -196,6 +196,25 @@ with tempfile.TemporaryDirectory() as tmp:
                ["-Wno-mmcc-variadic-memory", "-Wno-unknown-warning-option"],
                0, None)
 
+    # Clang's own errors about a wasm_memory array name the array, not its
+    # private address space number, and explain the C++ rule once.
+    src = os.path.join(tmp, "classes.cpp")
+    with open(src, "w") as f:
+        f.write('struct P { int x, y; };\n'
+                '__attribute__((wasm_memory)) P items[8];\n'
+                'void f() { items[1] = items[0]; }\n')
+    rc, output = run(src, ["-fsyntax-only"])
+    problems = [] if rc != 0 else ["compiled"]
+    if "7340032" in output or "address_space(" in output:
+        problems.append("the private address space number shows")
+    if "'this' object is in the memory of wasm_memory array 'items'" not in output:
+        problems.append("the note does not name the array")
+    if output.count("copy their fields one by one") != 1:
+        problems.append("the C++ explanation is not given exactly once")
+    if problems:
+        problems.append("clang said: " + output.strip())
+    result("clang's errors name the wasm_memory array", problems)
+
     # Each wasm_memory array reaches the IR in a private address space, with
     # its declaration in the section name, in C and in C++.
     for lang, ext in (() if mmcc else (("C", "c"), ("C++", "cpp"))):

@@ -1,5 +1,6 @@
 // wasm_memory arrays in C++: in a namespace, indexed in a lambda that a
-// template calls, and the size helpers.
+// template calls, the size helpers, and arrays of classes (no initializer:
+// zeroed without a constructor call; '= {}': default member initializers).
 #include <mmcc.h>
 #include <cstdint>
 #include <cstdio>
@@ -9,6 +10,16 @@ __wasm_memory std::uint32_t table[70000];  // 280000 bytes: 5 pages
 __wasm_memory const std::int16_t deltas[8] = {1, -2, 3, -4, 5, -6, 7, -8};
 }
 
+struct Particle {
+    float x, y;
+    std::int32_t hits;
+};
+struct Counter {
+    std::uint32_t value = 100;
+    std::uint16_t step = 3;
+};
+__wasm_memory Particle particles[512];
+__wasm_memory Counter counters[64] = {};
 
 template <typename F>
 std::uint64_t fold(unsigned n, F f) {
@@ -25,6 +36,17 @@ int main() {
     long d = 0;
     for (int i = 0; i < 1000; i++)
         d += lib::deltas[i & 7] * i;
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < 512; i++) {
+            particles[i].x += 0.5f * i;
+            particles[i].y = particles[i].x - round;
+            particles[(i * 7) & 511].hits += i & 3;
+            counters[i & 63].value += counters[i & 63].step;
+        }
+    long long sum = 0;
+    for (int i = 0; i < 512; i++)
+        sum += (long long)particles[i].y + particles[i].hits;
+    std::printf("particles %lld counters %u %u\n", sum, counters[0].value, counters[63].value);
     std::printf("%llu %ld pages %lu length %lu\n", (unsigned long long)h, d, mm_array_pages(lib::table),
                 mm_array_length(lib::table));
     return 0;

@@ -1,0 +1,161 @@
+// WasmMemoryDiagnostics.cpp - clang's own diagnostics, in mmcc's words,
+// when they are about a wasm_memory array.
+//
+// A wasm_memory array's elements live in a private address space
+// (FirstWasmMemorySpace + k, see WasmMemory.h), a number no user wrote.
+// When clang itself rejects a use of the array, its message names that
+// number: "'this' object is in address space '7340032'". The plugin puts a
+// consumer in front of clang's diagnostic printer that rewrites such
+// messages to name the array instead, and explains the one C++ rule behind
+// most of them: constructors and assignment operators take 'this' in
+// memory 0, so whole elements of class type cannot be constructed, copied
+// or assigned in place (their fields can).
+//
+// Every other diagnostic passes through unchanged.
+#include "WasmMemory.h"
+
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Regex.h"
+
+#include <memory>
+
+using namespace clang;
+
+namespace mmcc {
+
+namespace {
+
+/// The array's name for private address space number N, or "" when N is
+/// not one of them.
+std::string arrayNameOfSpace(unsigned long long N) {
+  if (N > 0xffffffffull)
+    return {};
+  const VarDecl *VD = wasmMemoryArrayOf(getLangASFromTargetAS(unsigned(N)));
+  return VD ? VD->getQualifiedNameAsString() : std::string();
+}
+
+/// Message with every mention of a wasm_memory array's address space
+/// replaced by the array's name. Sets Changed when something was replaced.
+std::string rewriteMessage(llvm::StringRef Message, bool &Changed) {
+  // Longest forms first: "address space '__attribute__((address_space(N)))'"
+  // (constructor notes), "address space 'N'" (method notes), then the type
+  // qualifier "__attribute__((address_space(N)))".
+  static const llvm::Regex Patterns[] = {
+      llvm::Regex("address space '__attribute__\\(\\(address_space\\(([0-9]+)\\)\\)\\)'"),
+      llvm::Regex("address space '([0-9]+)'"),
+      llvm::Regex("__attribute__\\(\\(address_space\\(([0-9]+)\\)\\)\\) ?"),
+  };
+  static const char *const Replacements[] = {
+      "the memory of wasm_memory array '%s'",
+      "the memory of wasm_memory array '%s'",
+      "__wasm_memory(%s) ",
+  };
+  std::string Text = Message.str();
+  for (unsigned P = 0; P < 3; P++) {
+    std::string Out;
+    llvm::StringRef Rest = Text;
+    llvm::SmallVector<llvm::StringRef, 2> Match;
+    while (Patterns[P].match(Rest, &Match)) {
+      size_t At = Match[0].data() - Rest.data();
+      Out += Rest.substr(0, At).str();
+      unsigned long long N = 0;
+      std::string Name;
+      if (!Match[1].getAsInteger(10, N))
+        Name = arrayNameOfSpace(N);
+      if (Name.empty()) {
+        Out += Match[0].str();
+      } else {
+        llvm::SmallString<128> R;
+        llvm::StringRef Format(Replacements[P]);
+        size_t S = Format.find("%s");
+        R += Format.substr(0, S);
+        R += Name;
+        R += Format.substr(S + 2);
+        Out += R.str().str();
+        Changed = true;
+      }
+      Rest = Rest.substr(At + Match[0].size());
+    }
+    Out += Rest.str();
+    Text = std::move(Out);
+  }
+  return Text;
+}
+
+/// Whether a (rewritten) message is clang refusing a constructor or an
+/// assignment operator on an element.
+bool isAboutSpecialMembers(llvm::StringRef Message) {
+  return Message.contains("in the memory of wasm_memory array") &&
+         (Message.contains("'this' object") ||
+          Message.contains("construct an object") ||
+          Message.contains("bind reference"));
+}
+
+class WasmMemoryDiagnostics : public DiagnosticConsumer {
+public:
+  WasmMemoryDiagnostics(DiagnosticConsumer *Next,
+                        std::unique_ptr<DiagnosticConsumer> Owned)
+      : Next(Next), Owned(std::move(Owned)) {}
+
+  void BeginSourceFile(const LangOptions &LO, const Preprocessor *PP) override {
+    Next->BeginSourceFile(LO, PP);
+  }
+  void EndSourceFile() override { Next->EndSourceFile(); }
+  void finish() override { Next->finish(); }
+  void clear() override {
+    DiagnosticConsumer::clear();
+    Next->clear();
+  }
+  bool IncludeInDiagnosticCounts() const override {
+    return Next->IncludeInDiagnosticCounts();
+  }
+
+  void HandleDiagnostic(DiagnosticsEngine::Level Level,
+                        const Diagnostic &Info) override {
+    // Counts errors and warnings: clang prints "N errors generated" from
+    // the engine's client, which is now this consumer.
+    DiagnosticConsumer::HandleDiagnostic(Level, Info);
+    if (Level != DiagnosticsEngine::Note)
+      Explained = false;
+    llvm::SmallString<256> Message;
+    Info.FormatDiagnostic(Message);
+    bool Changed = false;
+    std::string Text = rewriteMessage(Message, Changed);
+    if (!Changed) {
+      Next->HandleDiagnostic(Level, Info);
+      return;
+    }
+    if (!Explained && isAboutSpecialMembers(Text)) {
+      Explained = true;
+      Text += " (mmcc: C++ constructors and assignment operators take "
+              "'this' in memory 0, so whole elements of class type in a "
+              "wasm_memory array cannot be constructed, copied or assigned; "
+              "copy their fields one by one)";
+    }
+    Next->HandleDiagnostic(Level, Diagnostic(Info.getDiags(), Text));
+  }
+
+private:
+  DiagnosticConsumer *Next;
+  std::unique_ptr<DiagnosticConsumer> Owned;
+  /// The C++ explanation was given for the current error (once per error,
+  /// not on each of its notes).
+  bool Explained = false;
+};
+
+} // namespace
+
+void installWasmMemoryDiagnostics(CompilerInstance &CI) {
+  DiagnosticsEngine &Diags = CI.getDiagnostics();
+  DiagnosticConsumer *Current = Diags.getClient();
+  if (!Current)
+    return;
+  std::unique_ptr<DiagnosticConsumer> Owned =
+      Diags.ownsClient() ? Diags.takeClient() : nullptr;
+  Diags.setClient(new WasmMemoryDiagnostics(Current, std::move(Owned)),
+                  /*ShouldOwnClient=*/true);
+}
+
+} // namespace mmcc
