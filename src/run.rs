@@ -15,6 +15,10 @@ pub struct RunOptions {
     pub dirs: Vec<(String, String)>,
     /// Capture stdout/stderr instead of inheriting them.
     pub capture: bool,
+    /// Initial bytes of memories the module imports, by `module.field`:
+    /// the host grows the memory to fit them (within its maximum) and
+    /// writes them at address 0 before the program starts.
+    pub import_data: Vec<(String, Vec<u8>)>,
 }
 
 /// What a run produced.
@@ -64,17 +68,41 @@ pub fn run_module(name: &str, bytes: &[u8], options: &RunOptions) -> Result<RunR
     // the run under `import:<module>.<field>`.
     let mut host_memories = Vec::new();
     for import in module.imports() {
-        if let wasmtime::ExternType::Memory(ty) = import.ty() {
-            let name = format!("import:{}.{}", import.module(), import.name());
+        if let wasmtime::ExternType::Memory(mut ty) = import.ty() {
+            let key = format!("{}.{}", import.module(), import.name());
+            let data = options.import_data.iter().find(|(k, _)| *k == key).map(|(_, d)| d.as_slice());
+            if let Some(data) = data {
+                let pages = (data.len() as u64).div_ceil(65536).max(ty.minimum());
+                if ty.maximum().is_some_and(|max| pages > max) {
+                    anyhow::bail!("{} bytes for memory {key} need {pages} pages, more than its maximum {}", data.len(), ty.maximum().unwrap_or(0));
+                }
+                ty = wasmtime::MemoryTypeBuilder::new()
+                    .min(pages)
+                    .max(ty.maximum())
+                    .shared(ty.is_shared())
+                    .memory64(ty.is_64())
+                    .build()
+                    .map_err(anyhow::Error::from)?;
+            }
+            let name = format!("import:{key}");
             if ty.is_shared() {
                 let memory = wasmtime::SharedMemory::new(&engine, ty).map_err(anyhow::Error::from)?;
+                for (i, byte) in data.unwrap_or_default().iter().enumerate() {
+                    unsafe { *memory.data()[i].get() = *byte };
+                }
                 linker.define(&store, import.module(), import.name(), memory.clone()).map_err(anyhow::Error::from)?;
                 host_memories.push((name, None, Some(memory)));
             } else {
                 let memory = wasmtime::Memory::new(&mut store, ty).map_err(anyhow::Error::from)?;
+                memory.data_mut(&mut store)[..data.map_or(0, <[u8]>::len)].copy_from_slice(data.unwrap_or_default());
                 linker.define(&store, import.module(), import.name(), memory).map_err(anyhow::Error::from)?;
                 host_memories.push((name, Some(memory), None));
             }
+        }
+    }
+    for (key, _) in &options.import_data {
+        if !host_memories.iter().any(|(name, _, _)| name.strip_prefix("import:") == Some(key.as_str())) {
+            anyhow::bail!("{name} imports no memory named {key}");
         }
     }
     let instance = linker.instantiate(&mut store, &module).map_err(anyhow::Error::from).with_context(|| format!("cannot instantiate {name}"))?;

