@@ -402,3 +402,39 @@ fn indexing_an_array_costs_no_more_instructions_than_an_ordinary_global_array() 
         eprintln!("{opt}: kernel has {} instructions with wasm_memory arrays, {} with ordinary arrays", a.len(), b.len());
     }
 }
+
+#[test]
+fn a_shared_array_of_atomics_is_a_shared_memory() {
+    let src = write(
+        "shared-array.c",
+        "#include <mmcc.h>\n#include <stdio.h>\n\
+         __wasm_memory __wasm_memory_shared __wasm_memory_pages(1, 2) _Atomic int flags[16];\n\
+         int main(void) { flags[1] += 5; flags[1]++; int v = flags[1]; printf(\"%d %lu\\n\", v, mm_array_pages(flags)); return 0; }\n",
+    );
+    let wasm = tmp("shared-array.wasm");
+    ok(mmcc(&["-O2", "-matomics", s(&src), "-o", s(&wasm)]));
+    let bytes = std::fs::read(&wasm).unwrap();
+    let report = mmcc::inspect::inspect(&bytes).unwrap();
+    let flags = &report.memories[1];
+    assert_eq!((flags.shared, flags.min_pages, flags.max_pages), (true, 1, Some(2)));
+    // i32.atomic.rmw.add (twice) and i32.atomic.load on memory 1, and
+    // memory.size: the accesses to `flags` are atomic instructions on it.
+    let mut atomics_on_flags = 0;
+    for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
+        if let wasmparser::Payload::CodeSectionEntry(body) = payload.unwrap() {
+            let mut reader = body.get_operators_reader().unwrap();
+            while !reader.eof() {
+                match reader.read().unwrap() {
+                    wasmparser::Operator::I32AtomicRmwAdd { memarg } | wasmparser::Operator::I32AtomicLoad { memarg } => {
+                        assert_eq!(memarg.target, wasmparser::MemArgTarget::Memory(1));
+                        atomics_on_flags += 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert_eq!(atomics_on_flags, 3);
+    assert_eq!(String::from_utf8_lossy(&run(&wasm).stdout), "6 1\n");
+    assert_eq!(String::from_utf8_lossy(&ok(node(&[], &wasm, &[])).stdout), "6 1\n");
+}
