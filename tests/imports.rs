@@ -85,3 +85,93 @@ fn bad_import_specs_are_errors() {
         assert!(err.contains(message) && !err.contains("panicked"), "{spec}: {err}");
     }
 }
+
+/// A program that declares its memories in the source: the host's memory
+/// 2 (imported) and a private memory 3 with limits.
+const DECLARED: &str = r#"
+#include <mmcc.h>
+#include <stdio.h>
+__memory_declare(2, __wasm_memory_import("env", "user"));
+__memory_declare(3, __wasm_memory_private __wasm_memory_pages(2, 4));
+__memory(3) unsigned calls;
+int main(void) {
+    __memory(2) unsigned char *user = 0;
+    unsigned sum = 0;
+    for (int i = 0; i < 16; i++) {
+        sum += user[i];
+        user[16 + i] = (unsigned char)(user[i] * 2);
+    }
+    calls++;
+    printf("sum %u calls %u\n", sum, calls);
+    return 0;
+}
+"#;
+
+#[test]
+fn memories_declared_in_the_source_are_imported_private_and_limited() {
+    let src = tmp("declared.c");
+    std::fs::write(&src, DECLARED).unwrap();
+    let input: Vec<u8> = (1..=16).collect();
+    let input_file = tmp("declared-input.bin");
+    std::fs::write(&input_file, &input).unwrap();
+    for opt in ["-O0", "-O2"] {
+        let wasm = tmp(&format!("declared{opt}.wasm"));
+        // Compiled to an object first: the declarations travel in it.
+        let object = tmp(&format!("declared{opt}.o"));
+        ok(mmcc(&[opt, "-c", src.to_str().unwrap(), "-o", object.to_str().unwrap()]));
+        ok(mmcc(&[object.to_str().unwrap(), "-o", wasm.to_str().unwrap()]));
+        let bytes = std::fs::read(&wasm).unwrap();
+        wasmparser::Validator::new().validate_all(&bytes).expect("valid module");
+        let report = mmcc::inspect::inspect(&bytes).unwrap();
+        assert_eq!(report.memories[0].import, Some(("env".into(), "user".into())), "{opt}: memory 2 is the host's, first");
+        assert_eq!(report.memories[1].exports, vec!["memory".to_string()], "{opt}: memory 0 moved to index 1");
+        let private = &report.memories[3];
+        assert!(private.exports.is_empty() && private.import.is_none(), "{opt}: memory 3 is private");
+        assert_eq!((private.min_pages, private.max_pages), (2, Some(4)), "{opt}: memory 3's limits");
+
+        let options = mmcc::run::RunOptions { capture: true, import_data: vec![("env.user".into(), input.clone())], ..Default::default() };
+        let r = mmcc::run::run_module("declared", &bytes, &options).unwrap();
+        assert_eq!(String::from_utf8_lossy(&r.stdout), "sum 136 calls 1\n", "wasmtime {opt}");
+        let doubled: Vec<u8> = input.iter().map(|b| b * 2).collect();
+        assert_eq!(&memory(&r.memories, "import:env.user")[16..32], &doubled[..], "wasmtime {opt}: written in the host's memory");
+        let o = ok(node(&["--import-memory", &format!("env.user={}", input_file.display())], &wasm, &[]));
+        assert_eq!(String::from_utf8_lossy(&o.stdout), "sum 136 calls 1\n", "V8 {opt}");
+    }
+}
+
+#[test]
+fn the_command_line_overrides_the_sources_declarations() {
+    let src = tmp("declared-override.c");
+    std::fs::write(&src, DECLARED).unwrap();
+    let wasm = tmp("declared-override.wasm");
+    ok(mmcc(&["-O2", src.to_str().unwrap(), "--memory=2:import=host.buffer", "--memory=3:export=state,max=8", "-o", wasm.to_str().unwrap()]));
+    let report = mmcc::inspect::inspect(&std::fs::read(&wasm).unwrap()).unwrap();
+    assert_eq!(report.memories[0].import, Some(("host".into(), "buffer".into())));
+    assert_eq!(report.memories[3].exports, vec!["state".to_string()]);
+    assert_eq!((report.memories[3].min_pages, report.memories[3].max_pages), (2, Some(8)));
+}
+
+#[test]
+fn objects_that_import_one_memory_differently_do_not_link() {
+    let a = tmp("import-a.c");
+    let b = tmp("import-b.c");
+    std::fs::write(&a, "#include <mmcc.h>\n__memory_declare(2, __wasm_memory_import(\"env\", \"user\"));\nint get(__memory(2) int *p) { return *p; }\n").unwrap();
+    std::fs::write(&b, "#include <mmcc.h>\n__memory_declare(2, __wasm_memory_import(\"env\", \"other\"));\nint main(void) { return *(__memory(2) int *)0; }\n").unwrap();
+    let (ao, bo) = (tmp("import-a.o"), tmp("import-b.o"));
+    ok(mmcc(&["-c", a.to_str().unwrap(), "-o", ao.to_str().unwrap()]));
+    ok(mmcc(&["-c", b.to_str().unwrap(), "-o", bo.to_str().unwrap()]));
+    let o = mmcc(&[ao.to_str().unwrap(), bo.to_str().unwrap(), "-o", tmp("import-ab.wasm").to_str().unwrap()]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("memory 2 is imported as env.user by") && e.contains("import-a.o") && e.contains("as env.other by") && e.contains("import-b.o"), "{e}");
+
+    // The patched linker alone (without mmcc's --mm-driver-imports) must
+    // not silently define a memory that is declared imported.
+    let o = Command::new(root().join(".build/lld/bin/wasm-ld"))
+        .args(["--no-entry", "--export=get", ao.to_str().unwrap(), "-o", tmp("import-a.wasm").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("is imported by its declaration (from env.user): link with mmcc"), "{e}");
+}

@@ -24,6 +24,14 @@
 //   wasm_memory_private                    do not export it
 //   wasm_memory_pages(min[, max])          limits in 64 KiB pages
 //   wasm_memory_shared                     a shared memory (needs a max)
+//
+// The same companions declare a *numbered* memory (the memory of
+// address_space(N) pointers) in the source, on the placeholder variable
+// that <mmcc.h>'s __memory_declare(N, ...) makes:
+//   __attribute__((memory_declare(N), wasm_memory_import("env", "user")))
+//   static const char __mmcc_memory_declaration_K[1] = {0};
+// Its section name carries the settings (MemoryDeclarationPrefix); the IR
+// pass records them in the object and deletes the placeholder.
 #ifndef MMCC_PLUGIN_WASM_MEMORY_H
 #define MMCC_PLUGIN_WASM_MEMORY_H
 
@@ -50,6 +58,10 @@ constexpr unsigned MaxWasmMemoryArrays = 0x10000;
 /// wasm_memory array"; the rest is key=value pairs (percent-encoded values,
 /// separated by '&'). Must match src/ir/wasm_memory.rs.
 constexpr const char *WasmMemoryInfoPrefix = "mmcc.wasm_memory?";
+
+/// Section-name prefix of a numbered memory's declaration
+/// (src/ir/declarations.rs reads it).
+constexpr const char *MemoryDeclarationPrefix = "mmcc.memory_declaration?";
 
 /// True if target address space N is a wasm_memory array's.
 inline bool isWasmMemorySpace(unsigned N) {

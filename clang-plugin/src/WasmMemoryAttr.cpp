@@ -14,6 +14,7 @@
 // function, a type, a member, a parameter, a local variable with automatic
 // storage, a thread-local variable, a non-array, an array that is already
 // in a numbered memory, and an imported array with a definition.
+#include "Memory.h"
 #include "WasmMemory.h"
 
 #include "clang/AST/ASTContext.h"
@@ -65,6 +66,8 @@ struct Registry {
   llvm::DenseMap<const VarDecl *, QualType> DeclaredType;
   /// Arrays (first declarations) already settled.
   llvm::DenseSet<const VarDecl *> Finished;
+  /// Placeholders of numbered memories' declarations, with the memory.
+  llvm::DenseMap<const VarDecl *, unsigned> DeclaredMemory;
 };
 
 Registry &registry() {
@@ -456,6 +459,66 @@ std::string describeLocation(const SourceManager &SM, SourceLocation Loc) {
          ":" + std::to_string(P.getColumn());
 }
 
+/// Appends Key[=Value] to the key=value&... text of a section name.
+void appendField(std::string &Info, const char *Key, llvm::StringRef Value) {
+  if (Info.back() != '?')
+    Info += '&';
+  Info += Key;
+  if (!Value.empty())
+    Info += "=" + encodeValue(Value);
+}
+
+/// Appends a memory's settings (the companion attributes) to Info, in the
+/// spelling src/ir reads.
+void appendSettings(std::string &Info, const Settings &St) {
+  if (St.Import) {
+    appendField(Info, "import_module", St.Import->first);
+    appendField(Info, "import_field", St.Import->second);
+  }
+  if (St.Export)
+    appendField(Info, "export", *St.Export);
+  if (St.Private)
+    appendField(Info, "private", "");
+  if (St.MinPages)
+    appendField(Info, "min", std::to_string(*St.MinPages));
+  if (St.MaxPages)
+    appendField(Info, "max", std::to_string(*St.MaxPages));
+  if (St.Shared)
+    appendField(Info, "shared", "");
+}
+
+/// Reports settings that cannot go together; What names the memory in
+/// the messages ("'table'", "memory 2"). Returns false if any was reported.
+bool checkSettings(const Settings &St, const std::string &What,
+                   SourceLocation Fallback, DiagnosticsEngine &Diags) {
+  auto Where = [&](const char *Setting) {
+    auto It = St.Where.find(Setting);
+    return It != St.Where.end() ? It->second : Fallback;
+  };
+  bool Ok = true;
+  if (St.Export && St.Private) {
+    Ok = false;
+    reportError(Diags, Where("private"),
+                What + " cannot be both exported (wasm_memory_export) and "
+                "private (wasm_memory_private)");
+  }
+  if (St.MinPages && St.MaxPages && *St.MinPages > *St.MaxPages) {
+    Ok = false;
+    reportError(Diags, Where("pages"),
+                "the minimum size of " + What + " (" +
+                    std::to_string(*St.MinPages) +
+                    " pages) is larger than its maximum (" +
+                    std::to_string(*St.MaxPages) + " pages)");
+  }
+  if (St.Shared && !St.MaxPages) {
+    Ok = false;
+    reportError(Diags, Where("shared"),
+                "a shared memory needs a maximum size: add "
+                "wasm_memory_pages(min, max) to " + What);
+  }
+  return Ok;
+}
+
 /// Settles the array whose most recent declaration is Last.
 void finishArray(VarDecl *Last, ASTContext &Ctx, DiagnosticsEngine &Diags) {
   Registry &R = registry();
@@ -518,26 +581,8 @@ void finishArray(VarDecl *Last, ASTContext &Ctx, DiagnosticsEngine &Diags) {
                 "'extern' without an initializer (e.g. 'extern ... " +
                     Name + "[];'), and do not define it");
   }
-  if (Merged.Export && Merged.Private) {
+  if (!checkSettings(Merged, "'" + Name + "'", First->getLocation(), Diags))
     Ok = false;
-    reportError(Diags, Where("private"),
-                "'" + Name + "' cannot be both exported (wasm_memory_export) "
-                "and private (wasm_memory_private)");
-  }
-  if (Merged.MinPages && Merged.MaxPages && *Merged.MinPages > *Merged.MaxPages) {
-    Ok = false;
-    reportError(Diags, Where("pages"),
-                "the minimum size of '" + Name + "' (" +
-                    std::to_string(*Merged.MinPages) +
-                    " pages) is larger than its maximum (" +
-                    std::to_string(*Merged.MaxPages) + " pages)");
-  }
-  if (Merged.Shared && !Merged.MaxPages) {
-    Ok = false;
-    reportError(Diags, Where("shared"),
-                "a shared memory needs a maximum size: add "
-                "wasm_memory_pages(min, max) to '" + Name + "'");
-  }
   QualType Declared = R.DeclaredType.lookup(First);
   uint64_t Bytes = 0;
   if (const auto *CAT = Ctx.getAsConstantArrayType(Last->getType()))
@@ -564,31 +609,14 @@ void finishArray(VarDecl *Last, ASTContext &Ctx, DiagnosticsEngine &Diags) {
   const SourceManager &SM = Ctx.getSourceManager();
   std::string Info = WasmMemoryInfoPrefix;
   auto Field = [&](const char *Key, llvm::StringRef Value) {
-    if (Info.back() != '?')
-      Info += '&';
-    Info += Key;
-    if (!Value.empty())
-      Info += "=" + encodeValue(Value);
+    appendField(Info, Key, Value);
   };
   Field("name", Name);
   Field("loc", describeLocation(SM, First->getLocation()));
   QualType Canonical = Ctx.getCanonicalType(
       Declared.isNull() ? First->getType() : Declared);
   Field("type", Canonical.getAsString(Ctx.getPrintingPolicy()));
-  if (Merged.Import) {
-    Field("import_module", Merged.Import->first);
-    Field("import_field", Merged.Import->second);
-  }
-  if (Merged.Export)
-    Field("export", *Merged.Export);
-  if (Merged.Private)
-    Field("private", "");
-  if (Merged.MinPages)
-    Field("min", std::to_string(*Merged.MinPages));
-  if (Merged.MaxPages)
-    Field("max", std::to_string(*Merged.MaxPages));
-  if (Merged.Shared)
-    Field("shared", "");
+  appendSettings(Info, Merged);
   // Clang makes a global 'constant' if its section is not known to be
   // writable; the array is writable unless its elements are const. (The
   // flags are the ones Sema gives a definition in that section, so that
@@ -603,6 +631,83 @@ void finishArray(VarDecl *Last, ASTContext &Ctx, DiagnosticsEngine &Diags) {
   }
 }
 
+/// __attribute__((memory_declare(N))): the placeholder variable that
+/// <mmcc.h>'s __memory_declare(N, ...) makes to carry the companion
+/// attributes of numbered memory N into the object.
+struct MemoryDeclareAttrInfo : public ParsedAttrInfo {
+  MemoryDeclareAttrInfo() {
+    static constexpr Spelling S[] = {
+        {ParsedAttr::AS_GNU, "memory_declare"},
+        {ParsedAttr::AS_C23, "mmcc::memory_declare"},
+        {ParsedAttr::AS_CXX11, "mmcc::memory_declare"},
+    };
+    Spellings = S;
+    NumArgs = 1;
+  }
+
+  bool diagAppertainsToDecl(Sema &S, const ParsedAttr &Attr,
+                            const Decl *D) const override {
+    const auto *VD = dyn_cast<VarDecl>(D);
+    if (VD && VD->hasGlobalStorage() && !VD->isLocalVarDecl())
+      return true;
+    reportError(S.getDiagnostics(), Attr.getLoc(),
+                "memory declarations belong at file scope: write "
+                "'__memory_declare(N, ...);' outside functions",
+                Attr.getRange());
+    return false;
+  }
+
+  AttrHandling handleDeclAttribute(Sema &S, Decl *D,
+                                   const ParsedAttr &Attr) const override {
+    const Expr *E = Attr.getArgAsExpr(0);
+    std::optional<llvm::APSInt> V;
+    if (E && !E->isValueDependent())
+      V = E->getIntegerConstantExpr(S.Context);
+    if (!V || V->isNegative() || V->getActiveBits() > 32) {
+      reportError(S.getDiagnostics(), E ? E->getExprLoc() : Attr.getLoc(),
+                  "the memory of a memory declaration must be an integer "
+                  "constant (the N of address_space(N))");
+      return AttributeNotApplied;
+    }
+    unsigned N = unsigned(V->getZExtValue());
+    if (N == 0) {
+      reportError(S.getDiagnostics(), E->getExprLoc(),
+                  "memory 0 is the default memory; the linker's options set "
+                  "it up (-Wl,--import-memory, -Wl,--initial-memory=, "
+                  "-Wl,--max-memory=)");
+      return AttributeNotApplied;
+    }
+    std::string Bad = badAddressSpaceReason(N);
+    if (!Bad.empty()) {
+      reportError(S.getDiagnostics(), E->getExprLoc(),
+                  "memory " + std::to_string(N) + " cannot be declared: " +
+                      Bad);
+      return AttributeNotApplied;
+    }
+    registry().DeclaredMemory[cast<VarDecl>(D)] = N;
+    return AttributeApplied;
+  }
+};
+
+/// Settles the declaration of a numbered memory made by placeholder VD:
+/// checks its settings and writes them into its section name.
+void finishMemoryDeclaration(VarDecl *VD, unsigned N, ASTContext &Ctx,
+                             DiagnosticsEngine &Diags) {
+  Settings St = registry().SettingsOf.lookup(VD);
+  if (!checkSettings(St, "memory " + std::to_string(N), VD->getLocation(),
+                     Diags))
+    return;
+  std::string Info = MemoryDeclarationPrefix;
+  appendField(Info, "memory", std::to_string(N));
+  appendField(Info, "loc", describeLocation(Ctx.getSourceManager(),
+                                            VD->getLocation()));
+  appendSettings(Info, St);
+  Ctx.SectionInfos.try_emplace(Info, VD, VD->getLocation(),
+                               int(ASTContext::PSF_Read));
+  VD->dropAttr<SectionAttr>();
+  VD->addAttr(SectionAttr::CreateImplicit(Ctx, Info));
+}
+
 class ArrayFinder : public RecursiveASTVisitor<ArrayFinder> {
 public:
   ArrayFinder(ASTContext &Ctx, DiagnosticsEngine &Diags)
@@ -610,6 +715,11 @@ public:
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool VisitVarDecl(VarDecl *VD) {
     Registry &R = registry();
+    if (auto It = R.DeclaredMemory.find(VD); It != R.DeclaredMemory.end()) {
+      if (R.Finished.insert(VD).second)
+        finishMemoryDeclaration(VD, It->second, Ctx, Diags);
+      return true;
+    }
     if (!R.Marked.contains(VD) && !R.Marked.contains(VD->getFirstDecl()))
       return true;
     // Settled again when a later redeclaration arrives (it may conflict).
@@ -660,7 +770,7 @@ const VarDecl *pointsIntoWasmMemoryArray(QualType T) {
 
 void finishWasmMemoryArrays(Decl *D, ASTContext &Ctx,
                             DiagnosticsEngine &Diags) {
-  if (registry().Marked.empty())
+  if (registry().Marked.empty() && registry().DeclaredMemory.empty())
     return;
   ArrayFinder(Ctx, Diags).TraverseDecl(D);
 }
@@ -671,7 +781,7 @@ void finishRemainingWasmMemoryArrays(ASTContext &Ctx,
   // Companion attributes on a variable that is not a wasm_memory array.
   for (const auto &[D, St] : R.SettingsOf) {
     const auto *VD = cast<VarDecl>(D);
-    if (R.Marked.contains(VD->getFirstDecl()))
+    if (R.Marked.contains(VD->getFirstDecl()) || R.DeclaredMemory.count(VD))
       continue;
     for (const auto &[What, Loc] : St.Where)
       reportError(Diags, Loc,
@@ -685,6 +795,9 @@ void finishRemainingWasmMemoryArrays(ASTContext &Ctx,
                                            : "share") +
                       "; add __attribute__((wasm_memory))");
   }
+  for (const auto &[VD, N] : R.DeclaredMemory)
+    if (R.Finished.insert(VD).second)
+      finishMemoryDeclaration(const_cast<VarDecl *>(VD), N, Ctx, Diags);
   llvm::SmallVector<const VarDecl *, 8> Todo;
   for (const VarDecl *VD : R.Marked)
     if (!R.Finished.contains(VD->getFirstDecl()))
@@ -703,6 +816,10 @@ static clang::ParsedAttrInfoRegistry::Add<mmcc::WasmMemoryAttrInfo>
     RegisterWasmMemory("wasm_memory",
                        "__attribute__((wasm_memory)): a global array that "
                        "is a WebAssembly memory of its own");
+static clang::ParsedAttrInfoRegistry::Add<mmcc::MemoryDeclareAttrInfo>
+    RegisterMemoryDeclare("memory_declare",
+                          "memory_declare(N): declares numbered memory N "
+                          "(with the wasm_memory_* companions)");
 static clang::ParsedAttrInfoRegistry::Add<mmcc::ImportAttrInfo>
     RegisterImport("wasm_memory_import",
                    "wasm_memory_import(module, field): imported memory");

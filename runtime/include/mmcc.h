@@ -79,6 +79,26 @@ __MMCC_C_LINKAGE long __mmcc_wasm_memory_grow(int, ...);
 #define mm_array_bytes(a) ((unsigned long long)mm_array_pages(a) * 65536ull)
 #define mm_array_length(a) ((unsigned long)(mm_array_bytes(a) / sizeof((a)[0])))
 
+/* ---- Declaring a numbered memory in the source ---------------------------
+ *
+ *   __memory_declare(2, __wasm_memory_import("env", "user"));
+ *   __memory_declare(3, __wasm_memory_private __wasm_memory_pages(1, 64));
+ *
+ * At file scope: memory N's settings, with the companions of wasm_memory
+ * arrays (written one after the other, no commas). They travel in the
+ * object file, so a library can carry them; the link checks that all
+ * objects agree (an error names both), and mmcc's --memory=N:... options
+ * override them. Without mmcc the declaration is nothing. */
+#define __MMCC_CONCAT2(a, b) a##b
+#define __MMCC_CONCAT(a, b) __MMCC_CONCAT2(a, b)
+#ifdef MMCC_MULTI_MEMORY
+#define __memory_declare(N, ...)                                               \
+    __attribute__((memory_declare(N), used)) __VA_ARGS__ static const char    \
+        __MMCC_CONCAT(__mmcc_memory_declaration_, __COUNTER__)[1] = {0}
+#else
+#define __memory_declare(N, ...) extern int __mmcc_memory_declaration_unused
+#endif
+
 /* Size of memory N in 64 KiB pages, and in bytes. N must be a constant. */
 #ifdef MMCC_MULTI_MEMORY
 #define mm_memory_pages(N) __builtin_wasm_memory_size(N)

@@ -232,6 +232,7 @@ impl Driver {
             .arrays
             .iter()
             .map(|a| (MemoryKey::Named(a.key.clone()), (a.declaration.clone(), Some(a.array.clone()))))
+            .chain(summary.declarations.iter().map(|(n, d)| (MemoryKey::Numbered(*n), (d.declaration.clone(), None))))
             .collect();
         let (multi, written) = object::rewrite(&llvm_object, &declarations)
             .with_context(|| format!("internal error: the object writer failed on {name}"))?;

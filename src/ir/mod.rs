@@ -18,6 +18,7 @@
 
 mod address;
 pub mod codegen;
+pub mod declarations;
 pub mod globals;
 mod llvm;
 mod lower;
@@ -61,6 +62,8 @@ pub struct Summary {
     pub markers: usize,
     /// The named memories of the module's `wasm_memory` arrays.
     pub arrays: Vec<wasm_memory::NamedMemory>,
+    /// Numbered memories declared in the source (`__memory_declare`).
+    pub declarations: std::collections::BTreeMap<u32, declarations::MemoryDeclaration>,
 }
 
 pub use lower::lower_module;

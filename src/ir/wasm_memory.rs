@@ -61,7 +61,29 @@ pub struct ArrayProblem {
 
 /// Decodes the plugin's `key=value&...` (values percent-encoded).
 pub fn parse_info(section: &str) -> Option<HashMap<String, String>> {
-    let rest = section.strip_prefix(INFO_PREFIX)?;
+    parse_fields(section.strip_prefix(INFO_PREFIX)?)
+}
+
+/// A memory's settings as the plugin writes them (the companion
+/// attributes: `import_module`, `import_field`, `export`, `private`, `min`,
+/// `max`, `shared`).
+pub fn declaration_of(fields: &HashMap<String, String>) -> Declaration {
+    let field = |k: &str| fields.get(k).cloned();
+    Declaration {
+        import: match (field("import_module"), field("import_field")) {
+            (Some(m), Some(f)) => Some((m, f)),
+            _ => None,
+        },
+        export_name: field("export"),
+        private: fields.contains_key("private"),
+        min_pages: field("min").and_then(|v| v.parse().ok()),
+        max_pages: field("max").and_then(|v| v.parse().ok()),
+        shared: fields.contains_key("shared"),
+    }
+}
+
+/// Decodes `key=value&...` (values percent-encoded; a key alone is a flag).
+pub fn parse_fields(rest: &str) -> Option<HashMap<String, String>> {
     let mut fields = HashMap::new();
     for pair in rest.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -136,17 +158,8 @@ pub unsafe fn place_arrays(module: LLVMModuleRef, td: LLVMTargetDataRef) -> (Arr
             Some(alloc_size(td, value_type))
         };
         let field = |k: &str| info.get(k).cloned();
-        let declaration = Declaration {
-            import: match (field("import_module"), field("import_field")) {
-                (Some(m), Some(f)) => Some((m, f)),
-                _ => None,
-            },
-            export_name: field("export"),
-            private: info.contains_key("private") || internal,
-            min_pages: field("min").and_then(|v| v.parse().ok()),
-            max_pages: field("max").and_then(|v| v.parse().ok()),
-            shared: info.contains_key("shared"),
-        };
+        let mut declaration = declaration_of(&info);
+        declaration.private |= internal;
         let array = ArrayInfo {
             name: field("name").unwrap_or_else(|| symbol.clone()),
             location: field("loc").unwrap_or_default(),
@@ -176,7 +189,7 @@ pub unsafe fn place_arrays(module: LLVMModuleRef, td: LLVMTargetDataRef) -> (Arr
 
 /// Removes `global` from `@llvm.used` and `@llvm.compiler.used`, which may
 /// only list globals (a replaced array would leave a null pointer there).
-unsafe fn drop_from_used_lists(module: LLVMModuleRef, global: Value) {
+pub(super) unsafe fn drop_from_used_lists(module: LLVMModuleRef, global: Value) {
     for list_name in [c"llvm.used", c"llvm.compiler.used"] {
         let list = LLVMGetNamedGlobal(module, list_name.as_ptr());
         if list.is_null() || LLVMGetInitializer(list).is_null() {

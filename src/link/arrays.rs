@@ -81,7 +81,7 @@ impl Plan {
 }
 
 /// Reads the `mmcc.memories` section of a wasm object, if it has one.
-fn memories_section(bytes: &[u8]) -> Result<Option<MemoriesSection>> {
+pub(super) fn memories_section(bytes: &[u8]) -> Result<Option<MemoriesSection>> {
     for payload in wasmparser::Parser::new(0).parse_all(bytes) {
         let Ok(payload) = payload else { return Ok(None) };
         if let wasmparser::Payload::CustomSection(reader) = payload {

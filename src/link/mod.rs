@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 pub mod arrays;
+pub mod declarations;
 pub mod inputs;
 pub mod runtime;
 
@@ -47,10 +48,22 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
     for flag in &named.linker_flags {
         cmd.arg("-Xlinker").arg(flag);
     }
-    // An array's import from its declaration, unless the command line
-    // imports its memory under another name.
-    let mut imports: Vec<MemoryImport> =
-        named.imports.into_iter().filter(|i| !command_line_imports.iter().any(|c| c.memory == i.memory)).collect();
+    // Memories imported by their declarations in the source (arrays and
+    // numbered memories), unless the command line imports them itself.
+    let declared = match declarations::declared_imports(&objects) {
+        Ok(declared) => declared,
+        Err(e) => {
+            eprintln!("mmcc: error: {e:#}");
+            return Ok(1);
+        }
+    };
+    cmd.arg("-Xlinker").arg("--mm-driver-imports");
+    let mut imports: Vec<MemoryImport> = named
+        .imports
+        .into_iter()
+        .chain(declared)
+        .filter(|i| !command_line_imports.iter().any(|c| c.memory == i.memory))
+        .collect();
     imports.extend(command_line_imports);
     for spec in &linker_specs {
         // Not -Wl,: it would split the spec at its commas.

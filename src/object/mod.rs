@@ -184,6 +184,9 @@ impl ParsedObject {
             .values()
             .flat_map(|m| m.memories.iter().cloned())
             .chain(self.memory_segments.values().map(|s| s.key.clone()))
+            // A memory declared in the source exists even if no code of
+            // this object uses it (a module may define one for its host).
+            .chain(declarations.keys().cloned())
             .filter(|k| *k != MemoryKey::Numbered(0))
             .collect();
         let first_new = existing_memories.max(1);
