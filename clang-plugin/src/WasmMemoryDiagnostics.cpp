@@ -47,10 +47,11 @@ std::string rewriteMessage(llvm::StringRef Message, bool &Changed) {
       llvm::Regex("address space '([0-9]+)'"),
       llvm::Regex("__attribute__\\(\\(address_space\\(([0-9]+)\\)\\)\\) ?"),
   };
-  static const char *const Replacements[] = {
-      "the memory of wasm_memory array '%s'",
-      "the memory of wasm_memory array '%s'",
-      "__wasm_memory(%s) ",
+  // What each pattern becomes: Before + the array's name + After.
+  static const std::pair<const char *, const char *> Replacements[] = {
+      {"the memory of wasm_memory array '", "'"},
+      {"the memory of wasm_memory array '", "'"},
+      {"__wasm_memory(", ") "},
   };
   std::string Text = Message.str();
   for (unsigned P = 0; P < 3; P++) {
@@ -67,13 +68,7 @@ std::string rewriteMessage(llvm::StringRef Message, bool &Changed) {
       if (Name.empty()) {
         Out += Match[0].str();
       } else {
-        llvm::SmallString<128> R;
-        llvm::StringRef Format(Replacements[P]);
-        size_t S = Format.find("%s");
-        R += Format.substr(0, S);
-        R += Name;
-        R += Format.substr(S + 2);
-        Out += R.str().str();
+        Out += std::string(Replacements[P].first) + Name + Replacements[P].second;
         Changed = true;
       }
       Rest = Rest.substr(At + Match[0].size());

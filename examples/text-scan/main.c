@@ -41,6 +41,12 @@ static __wasm_memory struct line {
     unsigned start, length;
 } recent[RECENT];
 
+/* Line number n (counting from 0) starts at user[start]. */
+static void remember_line(unsigned long n, unsigned start, unsigned length) {
+    recent[n % RECENT].start = start;
+    recent[n % RECENT].length = length;
+}
+
 int main(void) {
     unsigned long size = mm_array_bytes(user);
     unsigned long lines = 0, words = 0, bytes = 0, seen = 0;
@@ -52,18 +58,13 @@ int main(void) {
         words += (cls & WORD) && !in_word;
         in_word = cls & WORD;
         if (cls & NEWLINE) {
-            recent[seen % RECENT].start = line_start;
-            recent[seen % RECENT].length = (unsigned)i - line_start;
-            seen++;
+            remember_line(seen++, line_start, (unsigned)i - line_start);
             lines++;
             line_start = (unsigned)i + 1;
         }
     }
-    if (line_start < bytes) { /* a last line without '\n' */
-        recent[seen % RECENT].start = line_start;
-        recent[seen % RECENT].length = (unsigned)bytes - line_start;
-        seen++;
-    }
+    if (line_start < bytes) /* a last line without '\n' */
+        remember_line(seen++, line_start, (unsigned)bytes - line_start);
     printf("%lu lines, %lu words, %lu bytes in a memory of %lu pages\n", lines, words, bytes,
            mm_array_pages(user));
     unsigned long first = seen > RECENT ? seen - RECENT : 0;

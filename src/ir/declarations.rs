@@ -28,9 +28,16 @@ pub struct MemoryDeclaration {
 
 /// A disagreement between two declarations of one memory.
 pub struct Conflict {
-    /// `file:line:col` of the later declaration.
-    pub location: String,
+    /// (file, line, column) of the later declaration.
+    pub location: Option<(String, u32, u32)>,
     pub message: String,
+}
+
+/// `file:line:col` (the plugin's `loc`) as (file, line, column).
+fn parse_location(location: &str) -> Option<(String, u32, u32)> {
+    let mut parts = location.rsplitn(3, ':');
+    let (col, line, file) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?);
+    Some((file.to_string(), line, col))
 }
 
 /// The declared memories of a module by number, and the disagreements
@@ -50,7 +57,7 @@ pub unsafe fn collect_declarations(module: LLVMModuleRef) -> (BTreeMap<u32, Memo
         let this = MemoryDeclaration { declaration: declaration_of(&fields), location: field("loc").unwrap_or_default() };
         match declared.get(&memory) {
             Some(first) if first.declaration != this.declaration => errors.push(Conflict {
-                location: this.location.clone(),
+                location: parse_location(&this.location),
                 message: format!("memory {memory} is declared differently here and at {}; declare it once (e.g. in a header)", first.location),
             }),
             Some(_) => {}

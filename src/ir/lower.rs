@@ -132,13 +132,7 @@ impl Lowering {
         self.summary.arrays = arrays.memories;
         let (declared, conflicts) = super::declarations::collect_declarations(self.module);
         for conflict in conflicts {
-            let mut parts = conflict.location.rsplitn(3, ':');
-            let (col, line, file) = (parts.next(), parts.next(), parts.next());
-            let location = match (file, line.and_then(|l| l.parse().ok()), col.and_then(|c| c.parse().ok())) {
-                (Some(file), Some(line), Some(col)) => Some((file.to_string(), line, col)),
-                _ => None,
-            };
-            self.diagnostics.push(Diagnostic { location, function: String::new(), message: conflict.message });
+            self.diagnostics.push(Diagnostic { location: conflict.location, function: String::new(), message: conflict.message });
         }
         self.summary.declarations = declared;
         let memory_ok = |space: u32| -> Result<(), String> {

@@ -12,6 +12,12 @@
 //! - turns each array's settings into the linker's `--mm-memory` (limits,
 //!   export name) and into imports that finalize carries out.
 //!
+//! Numbered memories that objects declare imported
+//! (`__memory_declare(N, __wasm_memory_import(...))`) are gathered in the
+//! same scan: all objects must name the same import (an error names both
+//! objects). The linker, told `--mm-driver-imports`, defines them; finalize
+//! moves them to the imports, as for `--memory=N:import=...`.
+//!
 //! An array is exported under its own name unless it is `static` or
 //! declared `wasm_memory_private` (like every other memory of an mmcc
 //! program, which hosts can see by default).
@@ -43,7 +49,8 @@ pub struct Plan {
     pub numbers: BTreeMap<String, u32>,
     /// Flags for the linker.
     pub linker_flags: Vec<String>,
-    /// Arrays the host provides.
+    /// Memories the host provides: arrays and numbered memories that their
+    /// declarations import.
     pub imports: Vec<MemoryImport>,
     /// The arrays' names as written in C (`counters`, `ns::table`), with
     /// their keys (`static` arrays of several files may share a name).
@@ -81,7 +88,7 @@ impl Plan {
 }
 
 /// Reads the `mmcc.memories` section of a wasm object, if it has one.
-pub(super) fn memories_section(bytes: &[u8]) -> Result<Option<MemoriesSection>> {
+fn memories_section(bytes: &[u8]) -> Result<Option<MemoriesSection>> {
     for payload in wasmparser::Parser::new(0).parse_all(bytes) {
         let Ok(payload) = payload else { return Ok(None) };
         if let wasmparser::Payload::CustomSection(reader) = payload {
@@ -98,11 +105,28 @@ pub(super) fn memories_section(bytes: &[u8]) -> Result<Option<MemoriesSection>> 
 pub fn plan(objects: &[InputObject], numbered: &[u32]) -> Result<Plan> {
     let mut highest = numbered.iter().copied().max().unwrap_or(0);
     let mut sightings: BTreeMap<String, Vec<Sighting>> = BTreeMap::new();
+    // Numbered memories declared imported (`__memory_declare`), with the
+    // first object that says so.
+    let mut numbered_imports: BTreeMap<u32, (&str, (String, String))> = BTreeMap::new();
+    let mut errors = Vec::new();
     for object in objects {
         let Some(section) = memories_section(&object.bytes)? else { continue };
         for m in section.memories {
             match m.key {
-                MemoryKey::Numbered(n) => highest = highest.max(n),
+                MemoryKey::Numbered(n) => {
+                    highest = highest.max(n);
+                    let Some(import) = m.declaration.import else { continue };
+                    match numbered_imports.get(&n) {
+                        Some((first, theirs)) if *theirs != import => errors.push(format!(
+                            "memory {n} is imported as {}.{} by {} but as {}.{} by {}",
+                            theirs.0, theirs.1, first, import.0, import.1, object.origin
+                        )),
+                        Some(_) => {}
+                        None => {
+                            numbered_imports.insert(n, (object.origin.as_str(), import));
+                        }
+                    }
+                }
                 MemoryKey::Named(key) => sightings.entry(key).or_default().push(Sighting {
                     origin: &object.origin,
                     declaration: m.declaration,
@@ -112,7 +136,9 @@ pub fn plan(objects: &[InputObject], numbered: &[u32]) -> Result<Plan> {
         }
     }
     let mut plan = Plan::default();
-    let mut errors = Vec::new();
+    for (memory, (_, (module, field))) in numbered_imports {
+        plan.imports.push(MemoryImport { memory, module, field, allow_data: false });
+    }
     for (i, (key, seen)) in sightings.iter().enumerate() {
         let number = highest + 1 + i as u32;
         plan.numbers.insert(key.clone(), number);

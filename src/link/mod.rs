@@ -10,7 +10,6 @@ use std::path::Path;
 use std::process::Command;
 
 pub mod arrays;
-pub mod declarations;
 pub mod inputs;
 pub mod runtime;
 
@@ -30,40 +29,29 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
     // `--memory=<N>:...` names a numbered memory, `--memory=<array>:...` a
     // wasm_memory array's memory. Named memories are numbered after every
     // memory the command line numbers.
-    let is_numbered = |spec: &String| spec.split_once(':').is_some_and(|(key, _)| key.parse::<u32>().is_ok());
-    let numbered: Vec<u32> = inv.memory_specs.iter().filter_map(|s| s.split_once(':')?.0.parse().ok()).collect();
+    let number_of = |spec: &String| spec.split_once(':')?.0.parse::<u32>().ok();
+    let numbered: Vec<u32> = inv.memory_specs.iter().filter_map(number_of).collect();
     let objects = inputs::input_objects(items);
-    let named = match arrays::plan(&objects, &numbered) {
+    let declared = match arrays::plan(&objects, &numbered) {
         Ok(plan) => plan,
         Err(e) => {
             eprintln!("mmcc: error: {e:#}");
             return Ok(1);
         }
     };
-    let mut specs: Vec<String> = inv.memory_specs.iter().filter(|s| is_numbered(s)).cloned().collect();
-    for spec in inv.memory_specs.iter().filter(|s| !is_numbered(s)) {
-        specs.push(named.numbered_spec(spec)?);
+    let mut specs = Vec::new();
+    for spec in &inv.memory_specs {
+        specs.push(if number_of(spec).is_some() { spec.clone() } else { declared.numbered_spec(spec)? });
     }
     let (linker_specs, command_line_imports) = split_memory_specs(&specs)?;
-    for flag in &named.linker_flags {
+    for flag in &declared.linker_flags {
         cmd.arg("-Xlinker").arg(flag);
     }
     // Memories imported by their declarations in the source (arrays and
     // numbered memories), unless the command line imports them itself.
-    let declared = match declarations::declared_imports(&objects) {
-        Ok(declared) => declared,
-        Err(e) => {
-            eprintln!("mmcc: error: {e:#}");
-            return Ok(1);
-        }
-    };
     cmd.arg("-Xlinker").arg("--mm-driver-imports");
-    let mut imports: Vec<MemoryImport> = named
-        .imports
-        .into_iter()
-        .chain(declared)
-        .filter(|i| !command_line_imports.iter().any(|c| c.memory == i.memory))
-        .collect();
+    let mut imports: Vec<MemoryImport> =
+        declared.imports.into_iter().filter(|i| !command_line_imports.iter().any(|c| c.memory == i.memory)).collect();
     imports.extend(command_line_imports);
     for spec in &linker_specs {
         // Not -Wl,: it would split the spec at its commas.
