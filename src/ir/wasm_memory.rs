@@ -129,11 +129,14 @@ pub unsafe fn place_arrays(module: LLVMModuleRef, td: LLVMTargetDataRef) -> (Arr
         let p = LLVMGetSourceFileName(module, &mut len);
         String::from_utf8_lossy(std::slice::from_raw_parts(p as *const u8, len)).into_owned()
     };
-    for old in globals(module) {
-        let space = LLVMGetPointerAddressSpace(type_of(old));
-        if !is_array_space(space) {
-            continue;
-        }
+    // The arrays first: dropping one from `@llvm.used` rebuilds the list,
+    // which would leave a deleted global in a list taken before.
+    let array_globals: Vec<(Value, u32)> = globals(module)
+        .into_iter()
+        .map(|g| (g, LLVMGetPointerAddressSpace(type_of(g))))
+        .filter(|(_, space)| is_array_space(*space))
+        .collect();
+    for (old, space) in array_globals {
         let symbol = name_of(old);
         let section = {
             let s = LLVMGetSection(old);
