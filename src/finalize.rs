@@ -1,5 +1,5 @@
 //! Post-link step: memories the host provides (imported memories other than
-//! the default one).
+//! the default one), and the names that tie each memory to the source.
 //!
 //! WebAssembly numbers imported memories before defined ones. When memory
 //! 0 is defined and memory 2 is imported, memory 2 must come first, so the
@@ -15,6 +15,13 @@
 //! (zero-initialized ones, which have no data segment: the linker's
 //! `__mmcc_heap_base_N` tells), so it is an error unless the import says
 //! `import-data`.
+//!
+//! Last, every memory gets its source name in the name section's memory
+//! subsection (`memory` for the default memory, `memoryN` for `__memory(N)`,
+//! the C name for a `wasm_memory` array), so tools that print the module —
+//! `mmtool inspect`, disassemblers, debuggers — show where each index came
+//! from after the renumbering. A module linked without a name section
+//! (`-s`, `--strip-all`) stays without one.
 
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
@@ -34,10 +41,41 @@ pub struct MemoryImport {
     pub field: String,
     /// Write the module's static data into the host's memory anyway.
     pub allow_data: bool,
+    /// Keep the linker's export of the memory. The host has its memory
+    /// already, so `--memory=N:import=...` drops it unless `export=` asks.
+    pub keep_export: bool,
 }
 
-/// Moves the memories named in `imports` into the import section.
-pub fn import_memories(bytes: &[u8], imports: &[MemoryImport]) -> Result<Vec<u8>> {
+/// The finished module: `imports` moved into the import section, and each
+/// memory named by `source_name` (called with the memory's number as the
+/// linker laid it out, which is the number in the source).
+/// With `default_private`, the default memory is not exported (a module
+/// that imports WASI functions needs it, and is an error).
+pub fn finish(bytes: &[u8], imports: &[MemoryImport], default_private: bool, source_name: impl Fn(u32) -> String) -> Result<Vec<u8>> {
+    let layout = Layout::read(bytes)?;
+    let memories = layout.memory_count();
+    if default_private {
+        if let Some(module) = &layout.wasi_import {
+            bail!(
+                "--memory=0:private: the program calls WASI functions ({module}), which find their buffers through the \
+                 default memory's export `memory`; build a library without WASI calls (-mexec-model=reactor, no stdio) to hide it"
+            );
+        }
+    }
+    let (module, new_index) = if imports.is_empty() && !default_private {
+        (bytes.to_vec(), (0..memories).collect())
+    } else {
+        import_memories(bytes, imports, default_private)?
+    };
+    let mut names: Vec<(u32, String)> = (0..memories).map(|m| (new_index[m as usize], source_name(m))).collect();
+    names.sort();
+    name_memories(&module, &names)
+}
+
+/// Moves the memories named in `imports` into the import section (and
+/// drops the default memory's export if `default_private`); returns the
+/// module and each memory's new index (by its old one).
+fn import_memories(bytes: &[u8], imports: &[MemoryImport], default_private: bool) -> Result<(Vec<u8>, Vec<u32>)> {
     let layout = Layout::read(bytes)?;
     let mut requested: BTreeMap<u32, &MemoryImport> = BTreeMap::new();
     for import in imports {
@@ -65,7 +103,7 @@ pub fn import_memories(bytes: &[u8], imports: &[MemoryImport]) -> Result<Vec<u8>
     }
     // New index space: imports first (the existing ones, then the new ones
     // in memory order), then the memories that stay defined.
-    let total = layout.imported + layout.defined.len() as u32;
+    let total = layout.memory_count();
     let mut order: Vec<u32> = (0..layout.imported).collect();
     order.extend(requested.keys().copied());
     order.extend((layout.imported..total).filter(|m| !requested.contains_key(m)));
@@ -73,12 +111,61 @@ pub fn import_memories(bytes: &[u8], imports: &[MemoryImport]) -> Result<Vec<u8>
     for (new, &old) in order.iter().enumerate() {
         new_index[old as usize] = new as u32;
     }
-    let mut reencoder = Renumber { new_index, layout: &layout, requested, imports_written: false };
+    let mut reencoder = Renumber { new_index, layout: &layout, requested, imports_written: false, default_private };
     let mut module = wasm_encoder::Module::new();
     reencoder
         .parse_core_module(&mut module, Parser::new(0), bytes)
         .map_err(|e| anyhow::anyhow!("cannot re-encode the module to import its memories: {e:?}"))?;
-    Ok(module.finish())
+    Ok((module.finish(), reencoder.new_index))
+}
+
+/// The name section's memory subsection.
+const MEMORY_NAMES: u8 = 6;
+
+/// Replaces the memory subsection of the module's name section with
+/// `names` ((index, name) in index order), copying every other section and
+/// subsection byte for byte (no re-encoding: this runs on every link).
+fn name_memories(bytes: &[u8], names: &[(u32, String)]) -> Result<Vec<u8>> {
+    let mut map = wasm_encoder::NameMap::new();
+    for (index, name) in names {
+        map.append(*index, name);
+    }
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    out.extend_from_slice(bytes.get(..8).context("the linked module is not valid WebAssembly")?);
+    let mut reader = wasmparser::BinaryReader::new(&bytes[8..], 8);
+    while !reader.eof() {
+        let start = reader.original_position() as usize;
+        let id = reader.read_u8()?;
+        let size = reader.read_var_u32()? as usize;
+        let body_start = reader.original_position() as usize;
+        let body = reader.read_bytes(size)?;
+        let mut body_reader = wasmparser::BinaryReader::new(body, body_start as u64);
+        if id != 0 || body_reader.read_string()? != "name" {
+            out.extend_from_slice(&bytes[start..body_start + size]);
+            continue;
+        }
+        // Subsections are in order of their ids, each at most once.
+        let mut section = wasm_encoder::NameSection::new();
+        let mut named = false;
+        while !body_reader.eof() {
+            let sub_id = body_reader.read_u8()?;
+            let sub_size = body_reader.read_var_u32()? as usize;
+            let sub_body = body_reader.read_bytes(sub_size)?;
+            if sub_id >= MEMORY_NAMES && !named {
+                section.memories(&map);
+                named = true;
+            }
+            if sub_id != MEMORY_NAMES {
+                section.raw(sub_id, sub_body);
+            }
+        }
+        if !named {
+            section.memories(&map);
+        }
+        out.push(0);
+        wasm_encoder::Encode::encode(&section, &mut out);
+    }
+    Ok(out)
 }
 
 /// What the linked module has, before renumbering.
@@ -93,9 +180,15 @@ struct Layout {
     /// (they also count zero-initialized variables, which have no segment).
     heap_bases: BTreeMap<u32, u64>,
     has_import_section: bool,
+    /// The module of an imported WASI function, if there is one.
+    wasi_import: Option<String>,
 }
 
 impl Layout {
+    fn memory_count(&self) -> u32 {
+        self.imported + self.defined.len() as u32
+    }
+
     fn read(bytes: &[u8]) -> Result<Layout> {
         let mut layout = Layout {
             imported: 0,
@@ -103,6 +196,7 @@ impl Layout {
             data_memories: Vec::new(),
             heap_bases: BTreeMap::new(),
             has_import_section: false,
+            wasi_import: None,
         };
         let mut global_values: Vec<Option<u64>> = Vec::new();
         let mut imported_globals = 0u32;
@@ -112,7 +206,11 @@ impl Layout {
                 Payload::ImportSection(r) => {
                     layout.has_import_section = true;
                     for i in r.into_imports() {
-                        match i?.ty {
+                        let i = i?;
+                        if i.module.starts_with("wasi") && layout.wasi_import.is_none() {
+                            layout.wasi_import = Some(format!("{}.{}", i.module, i.name));
+                        }
+                        match i.ty {
                             TypeRef::Memory(_) => layout.imported += 1,
                             TypeRef::Global(_) => imported_globals += 1,
                             _ => {}
@@ -168,6 +266,7 @@ struct Renumber<'a> {
     layout: &'a Layout,
     requested: BTreeMap<u32, &'a MemoryImport>,
     imports_written: bool,
+    default_private: bool,
 }
 
 impl Renumber<'_> {
@@ -228,6 +327,12 @@ impl Reencode for Renumber<'_> {
             let export = export?;
             if export.name.starts_with(HEAP_BASE_PREFIX) && export.kind == wasmparser::ExternalKind::Global {
                 continue;
+            }
+            if export.kind == wasmparser::ExternalKind::Memory {
+                let hidden_import = self.requested.get(&export.index).is_some_and(|i| !i.keep_export);
+                if hidden_import || (self.default_private && export.index == 0) {
+                    continue;
+                }
             }
             self.parse_export(exports, export)?;
         }

@@ -1,6 +1,7 @@
 //! `mmtool inspect`: what a module or multi-memory object holds, per memory:
 //! limits, import/export, static data bytes, and how many instructions use
-//! it.
+//! it; for linked modules also where each memory comes from in the source
+//! (the memory names finalize writes into the name section).
 
 use crate::object::memories::{MemoriesSection, SECTION_NAME};
 use anyhow::{Context, Result};
@@ -25,6 +26,21 @@ pub struct MemoryInfo {
     /// What is placed in this memory: (name, bytes). Objects list their
     /// data symbols; linked modules their named data segments.
     pub placed: Vec<(String, u64)>,
+    /// The name section's name for this memory (mmcc: its source name).
+    pub name: Option<String>,
+}
+
+impl MemoryInfo {
+    /// Where the memory comes from in the source, from the name mmcc gave
+    /// it (finalize.rs): `memory`, `memoryN` or a wasm_memory array's name.
+    pub fn source(&self) -> Option<String> {
+        let name = self.name.as_deref()?;
+        Some(match name.strip_prefix("memory") {
+            Some("") => "the default memory".to_string(),
+            Some(n) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => format!("__memory({n})"),
+            _ => format!("wasm_memory array `{name}`"),
+        })
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -41,6 +57,7 @@ pub fn inspect(bytes: &[u8]) -> Result<Report> {
     // Data segments: (memory index, size), and names from wherever found.
     let mut segments: Vec<(u32, u64)> = Vec::new();
     let mut segment_names: BTreeMap<u32, String> = BTreeMap::new();
+    let mut memory_names: BTreeMap<u32, String> = BTreeMap::new();
     let mut data_symbols: Vec<(String, u32, u64)> = Vec::new(); // (name, segment, size)
     for payload in Parser::new(0).parse_all(bytes) {
         match payload.context("not a valid WebAssembly file")? {
@@ -102,16 +119,29 @@ pub fn inspect(bytes: &[u8]) -> Result<Report> {
                 "name" => {
                     let names = wasmparser::NameSectionReader::new(wasmparser::BinaryReader::new(reader.data(), reader.data_offset()));
                     for name in names {
-                        if let Ok(wasmparser::Name::Data(map)) = name {
-                            for naming in map.into_iter().flatten() {
-                                segment_names.insert(naming.index, naming.name.to_string());
+                        match name {
+                            Ok(wasmparser::Name::Data(map)) => {
+                                for naming in map.into_iter().flatten() {
+                                    segment_names.insert(naming.index, naming.name.to_string());
+                                }
                             }
+                            Ok(wasmparser::Name::Memory(map)) => {
+                                for naming in map.into_iter().flatten() {
+                                    memory_names.insert(naming.index, naming.name.to_string());
+                                }
+                            }
+                            _ => {}
                         }
                     }
                 }
                 _ => {}
             },
             _ => {}
+        }
+    }
+    for (index, name) in memory_names {
+        if let Some(m) = report.memories.get_mut(index as usize) {
+            m.name = Some(name);
         }
     }
     for (index, n) in counts {
@@ -179,10 +209,12 @@ impl Report {
             } else {
                 format!("exported as {}", m.exports.iter().map(|e| format!("\"{e}\"")).collect::<Vec<_>>().join(", "))
             };
+            let source = if self.is_object { None } else { m.source() };
             let _ = write!(
                 s,
-                "  memory {}: {origin}, {limits}{}{}, {exports}, {} data bytes, {} instructions",
+                "  memory {}{}: {origin}, {limits}{}{}, {exports}, {} data bytes, {} instructions",
                 m.index,
+                source.map(|source| format!(" ({source})")).unwrap_or_default(),
                 if m.shared { ", shared" } else { "" },
                 if m.memory64 { ", 64-bit" } else { "" },
                 m.data_bytes,

