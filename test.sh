@@ -9,6 +9,9 @@
 #                        whole mmcc pipeline (tests/diagnostics, MMCC mode)
 #   diagnostics (plugin) the clang plugin alone (tests/diagnostics)
 #   linker               the patched wasm-ld on hand-made objects (tests/linker)
+#   browsers             the examples' web pages in Debian's chromium and
+#                        firefox-esr, headless (tests/browser; installs them
+#                        first; a browser that cannot be had is a SKIP: line)
 #   benchmarks (quick)   bench/run.py --quick: every benchmark builds, runs on
 #                        both engines and agrees with its baseline (no timing
 #                        is asserted)
@@ -35,6 +38,7 @@ suite "cargo test" cargo test --release --quiet
 suite "diagnostics through mmcc" env MMCC="$PWD/target/release/mmcc" bash tests/diagnostics/check.sh
 suite "diagnostics of the clang plugin" bash tests/diagnostics/check.sh
 suite "patched wasm-ld" bash tests/linker/run.sh
+suite "browsers" sh -c 'bash tests/browser/install.sh && python3 tests/browser/run.py'
 suite "benchmarks, quick mode" python3 bench/run.py --quick
 
 echo
