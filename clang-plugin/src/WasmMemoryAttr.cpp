@@ -68,6 +68,9 @@ struct Registry {
   llvm::DenseSet<const VarDecl *> Finished;
   /// Placeholders of numbered memories' declarations, with the memory.
   llvm::DenseMap<const VarDecl *, unsigned> DeclaredMemory;
+  /// Memory declarations already reported as wrong: their companions get
+  /// no second error.
+  llvm::SmallPtrSet<const VarDecl *, 4> RejectedDeclarations;
 };
 
 Registry &registry() {
@@ -650,6 +653,8 @@ struct MemoryDeclareAttrInfo : public ParsedAttrInfo {
     const auto *VD = dyn_cast<VarDecl>(D);
     if (VD && VD->hasGlobalStorage() && !VD->isLocalVarDecl())
       return true;
+    if (VD)
+      registry().RejectedDeclarations.insert(VD);
     reportError(S.getDiagnostics(), Attr.getLoc(),
                 "memory declarations belong at file scope: write "
                 "'__memory_declare(N, ...);' outside functions",
@@ -659,6 +664,15 @@ struct MemoryDeclareAttrInfo : public ParsedAttrInfo {
 
   AttrHandling handleDeclAttribute(Sema &S, Decl *D,
                                    const ParsedAttr &Attr) const override {
+    AttrHandling Result = declare(S, D, Attr);
+    if (Result == AttributeNotApplied)
+      if (const auto *VD = dyn_cast<VarDecl>(D))
+        registry().RejectedDeclarations.insert(VD);
+    return Result;
+  }
+
+private:
+  AttrHandling declare(Sema &S, Decl *D, const ParsedAttr &Attr) const {
     const Expr *E = Attr.getArgAsExpr(0);
     std::optional<llvm::APSInt> V;
     if (E && !E->isValueDependent())
@@ -674,7 +688,7 @@ struct MemoryDeclareAttrInfo : public ParsedAttrInfo {
       reportError(S.getDiagnostics(), E->getExprLoc(),
                   "memory 0 is the default memory; the linker's options set "
                   "it up (-Wl,--import-memory, -Wl,--initial-memory=, "
-                  "-Wl,--max-memory=)");
+                  "-Wl,--max-memory=; mmcc's --memory=0:private hides it)");
       return AttributeNotApplied;
     }
     std::string Bad = badAddressSpaceReason(N);
@@ -781,7 +795,8 @@ void finishRemainingWasmMemoryArrays(ASTContext &Ctx,
   // Companion attributes on a variable that is not a wasm_memory array.
   for (const auto &[D, St] : R.SettingsOf) {
     const auto *VD = cast<VarDecl>(D);
-    if (R.Marked.contains(VD->getFirstDecl()) || R.DeclaredMemory.count(VD))
+    if (R.Marked.contains(VD->getFirstDecl()) || R.DeclaredMemory.count(VD) ||
+        R.RejectedDeclarations.contains(VD))
       continue;
     for (const auto &[What, Loc] : St.Where)
       reportError(Diags, Loc,

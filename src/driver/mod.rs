@@ -45,9 +45,11 @@ It takes clang's options. Commonly used:
   -v                 print each stage and command
   -fsyntax-only      check the source (including mmcc's checks) only
   -E                 preprocess only
-  --memory=<N>:<opt>,...   declare memory N:
+  -mexec-model=reactor   a library module: no main, exports instead of _start
+  --memory=<N>:<opt>,...   declare memory N (or a wasm_memory array by name):
                      min=<pages>, max=<pages>, export=<name>, private, shared,
                      import=<module>.<field> (the host provides it), import-data
+  --memory=0:private hide the default memory (a library without WASI calls)
   -save-temps        keep intermediate files (bitcode, LLVM's object)
 
 Environment: MMCC_ROOT (mmcc's source folder), MMCC_CLANG, MMCC_WASM_LD.
