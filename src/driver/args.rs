@@ -112,6 +112,18 @@ const OPTIONS: &[(&str, Takes, Goes)] = &[
     ("-iquote", Takes::JoinedOrSeparate, Goes::Compile),
     ("-idirafter", Takes::JoinedOrSeparate, Goes::Compile),
     ("-std=", Takes::Joined, Goes::Compile),
+    // What the preprocessor prints (-E -dM lists the predefined macros),
+    // and dependency files for build systems (-MD -MF deps.d).
+    ("-dM$", Takes::Nothing, Goes::Compile),
+    ("-dD$", Takes::Nothing, Goes::Compile),
+    ("-P$", Takes::Nothing, Goes::Compile),
+    ("-C$", Takes::Nothing, Goes::Compile),
+    ("-MD$", Takes::Nothing, Goes::Compile),
+    ("-MMD$", Takes::Nothing, Goes::Compile),
+    ("-MP$", Takes::Nothing, Goes::Compile),
+    ("-MF", Takes::JoinedOrSeparate, Goes::Compile),
+    ("-MT", Takes::JoinedOrSeparate, Goes::Compile),
+    ("-MQ", Takes::JoinedOrSeparate, Goes::Compile),
     ("-stdlib=", Takes::Joined, Goes::Both),
     ("-Wl,", Takes::Joined, Goes::Link),
     ("-W", Takes::Joined, Goes::Compile),
@@ -312,6 +324,14 @@ mod tests {
         assert!(inv.feature("simd128", false));
         assert!(!inv.feature("bulk-memory", true));
         assert_eq!(inv.inputs, vec![Input { path: "a.c".into(), language: Language::C }]);
+    }
+
+    #[test]
+    fn preprocessor_and_dependency_flags_reach_clang() {
+        let inv = p(&["-E", "-dM", "a.c"]);
+        assert_eq!(inv.compile_flags, ["-dM"]);
+        let inv = p(&["-c", "-MD", "-MF", "a.d", "-MT", "a.o", "a.c"]);
+        assert_eq!(inv.compile_flags, ["-MD", "-MF", "a.d", "-MT", "a.o"]);
     }
 
     #[test]

@@ -192,6 +192,17 @@ impl Driver {
             // stripped before code generation, so the code is unchanged.
             cmd.arg("-gline-tables-only");
         }
+        // Dependency files name the object mmcc writes, not the bitcode in
+        // between, and sit beside it, as with clang.
+        let flag = |names: &[&str]| self.inv.compile_flags.iter().any(|f| names.iter().any(|n| f.starts_with(n)));
+        if flag(&["-MD", "-MMD"]) {
+            if !flag(&["-MT", "-MQ"]) {
+                cmd.arg("-MT").arg(object);
+            }
+            if !flag(&["-MF"]) {
+                cmd.arg("-MF").arg(object.with_extension("d"));
+            }
+        }
         cmd.arg("-c").arg("-emit-llvm").arg("-o").arg(&bitcode).arg(&input.path);
         if run_command(&mut cmd, self.inv.verbose)? != 0 {
             return Ok(false);
