@@ -5,6 +5,8 @@
  *   -DHEAP=0  the C library's malloc (wasi-libc's dlmalloc) in memory 0
  *   -DHEAP=2  mm_malloc on memory 2 (mmcc's heap)
  *   -DOPS=n   number of operations (default 1,000,000)
+ *   -DBENCH_ACCESSORS  (with HEAP=2) every access to a block is a call to
+ *             an out-of-line accessor (variant C, see bench/kernels/bench.h)
  *
  * Prints one line, "result: time_ns=... heap_bytes=... live_peak=...
  * checksum=...": the time of the operations alone, how far the heap's
@@ -15,6 +17,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include <mmcc.h>
+#include "../kernels/bench.h" /* GET and SET */
 
 #ifndef HEAP
 #define HEAP 2
@@ -25,14 +28,14 @@
 enum { SLOTS = 2048 };
 
 #if HEAP == 0
-typedef unsigned char *block_t;
+typedef uint8_t *block_t;
 #define heap_malloc(n) ((block_t)malloc(n))
 #define heap_realloc(p, n) ((block_t)realloc((p), (n)))
 #define heap_free(p) free(p)
 extern unsigned char __heap_base;
 #define STATIC_END ((uintptr_t)&__heap_base)
 #else
-typedef __memory(HEAP) unsigned char *block_t;
+typedef __memory(HEAP) uint8_t *block_t;
 #define heap_malloc(n) ((block_t)mm_malloc(HEAP, (n)))
 #define heap_realloc(p, n) ((block_t)mm_realloc(HEAP, (p), (n)))
 #define heap_free(p) mm_free(HEAP, (p))
@@ -64,8 +67,8 @@ static uint32_t sizes[SLOTS];
 
 /* Slot s now holds b, n bytes: both ends touched. */
 static void keep(uint32_t s, block_t b, uint32_t n) {
-    b[0] = (unsigned char)s;
-    b[n - 1] = (unsigned char)n;
+    SET(b[0], (uint8_t)s);
+    SET(b[n - 1], (uint8_t)n);
     blocks[s] = b;
     sizes[s] = n;
 }
@@ -93,7 +96,7 @@ int main(void) {
             live += n;
         } else {
             uint32_t n = sizes[s];
-            checksum += b[0] + b[n - 1];
+            checksum += GET(b[0]) + GET(b[n - 1]);
             if (next_random() % 10 < 7) {
                 heap_free(b);
                 blocks[s] = 0;
