@@ -90,3 +90,28 @@ fn separate_compilation_and_an_archive_give_the_same_program() {
         assert_eq!(bytes, memory(&b, name), "memory {name} differs");
     }
 }
+
+/// A file of memory-N data alone (no functions) is an object like any
+/// other, and a `used` memory-N variable stays listed as used.
+#[test]
+fn data_only_files_and_used_variables() {
+    let dir = std::env::temp_dir().join(format!("mmcc-placement-data-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    std::fs::write(dir.join("table.c"), "#include <mmcc.h>\n__memory(2) int table[4] = {1, 2, 3, 40};\n__memory(2) int zeros[8];\n").unwrap();
+    std::fs::write(
+        dir.join("main.c"),
+        "#include <mmcc.h>\n#include <stdio.h>\nextern __memory(2) int table[4];\nextern __memory(2) int zeros[8];\n\
+         __attribute__((used)) __memory(3) char kept[16] = \"kept\";\n\
+         int main(void) { printf(\"%d %d\\n\", table[0] + table[3], zeros[7]); return 0; }\n",
+    )
+    .unwrap();
+    mmcc(&["-O2", "-c", &path("table.c"), "-o", &path("table.o")]);
+    mmcc(&["-O2", &path("main.c"), &path("table.o"), "-o", &path("data.wasm")]);
+    let bytes = std::fs::read(path("data.wasm")).unwrap();
+    let options = mmcc::run::RunOptions { capture: true, ..Default::default() };
+    let r = mmcc::run::run_module("data", &bytes, &options).unwrap();
+    assert_eq!(String::from_utf8_lossy(&r.stdout), "41 0\n");
+    // No code refers to `kept`; `used` keeps it, in memory 3.
+    assert!(memory(&r, "memory3").windows(4).any(|w| w == b"kept"), "the used variable is in memory 3");
+}

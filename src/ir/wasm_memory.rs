@@ -192,7 +192,9 @@ pub unsafe fn place_arrays(module: LLVMModuleRef, td: LLVMTargetDataRef) -> (Arr
 
 /// Removes `global` from `@llvm.used` and `@llvm.compiler.used`, which may
 /// only list globals (a replaced array would leave a null pointer there).
-pub(super) unsafe fn drop_from_used_lists(module: LLVMModuleRef, global: Value) {
+/// Returns whether a list had it.
+pub(super) unsafe fn drop_from_used_lists(module: LLVMModuleRef, global: Value) -> bool {
+    let mut listed = false;
     for list_name in [c"llvm.used", c"llvm.compiler.used"] {
         let list = LLVMGetNamedGlobal(module, list_name.as_ptr());
         if list.is_null() || LLVMGetInitializer(list).is_null() {
@@ -201,10 +203,12 @@ pub(super) unsafe fn drop_from_used_lists(module: LLVMModuleRef, global: Value) 
         let entries = operands(LLVMGetInitializer(list));
         let kept: Vec<Value> = entries.iter().copied().filter(|e| strip_pointer_casts(*e) != global).collect();
         if kept.len() != entries.len() {
+            listed = true;
             LLVMDeleteGlobal(list);
             set_used_list(module, list_name, kept);
         }
     }
+    listed
 }
 
 /// Creates the appending list `name` (`llvm.used`, `llvm.compiler.used`)
@@ -230,8 +234,9 @@ unsafe fn strip_pointer_casts(mut v: Value) -> Value {
 }
 
 /// Adds `values` to `@llvm.used`: the linker must keep the arrays' data
-/// although no code refers to their symbols (code addresses the memory).
-unsafe fn append_to_used(module: LLVMModuleRef, values: &[Value]) {
+/// although no code refers to their symbols (code addresses the memory),
+/// and `__attribute__((used))` variables of memory N.
+pub(super) unsafe fn append_to_used(module: LLVMModuleRef, values: &[Value]) {
     let mut entries = Vec::new();
     let old = LLVMGetNamedGlobal(module, c"llvm.used".as_ptr());
     if !old.is_null() {

@@ -271,20 +271,25 @@ impl ParsedObject {
         }
 
         // The code section.
-        let code_index = self.sections.iter().position(|s| s.id == 10).context("object has no code section")?;
-        let code = &self.sections[code_index];
-        let code_relocs = relocs.get(&(code_index as u32)).map(|(_, r)| r.entries.clone()).unwrap_or_default();
-        let rewritten = rewrite_code(
-            input,
-            code.range.clone(),
-            &self.bodies,
-            &code_relocs,
-            &marker_symbols,
-            &object_index,
-            &renumber_symbol,
-            &new_symbol_index,
-            &linking,
-        )?;
+        // (A file of data alone has none.)
+        let code_index = self.sections.iter().position(|s| s.id == 10);
+        let rewritten = match code_index {
+            Some(code_index) => {
+                let code_relocs = relocs.get(&(code_index as u32)).map(|(_, r)| r.entries.clone()).unwrap_or_default();
+                rewrite_code(
+                    input,
+                    self.sections[code_index].range.clone(),
+                    &self.bodies,
+                    &code_relocs,
+                    &marker_symbols,
+                    &object_index,
+                    &renumber_symbol,
+                    &new_symbol_index,
+                    &linking,
+                )?
+            }
+            None => RewrittenCode::default(),
+        };
 
         // The data section: memory-N segments get their memory index, zero
         // fills lose their placeholder byte; relocations into data move.
@@ -296,7 +301,7 @@ impl ParsedObject {
 
         // Relocations of other sections: renumber symbols, move function offsets.
         for (target, (_, section)) in relocs.iter_mut() {
-            if *target == code_index as u32 {
+            if code_index == Some(*target as usize) {
                 section.entries = rewritten.relocs.clone();
                 continue;
             }
@@ -525,6 +530,7 @@ impl RewrittenData {
 }
 
 /// Result of rewriting the code section.
+#[derive(Default)]
 struct RewrittenCode {
     code: Vec<u8>,
     relocs: Vec<wasmparser::RelocationEntry>,
