@@ -202,12 +202,21 @@ def make_handler(results):
     return Handler
 
 
+class Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A browser that is stopped after its verdict drops the connections
+        # it still has open (a favicon request, say): not the page's error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class Session:
     """The server and the runs of pages in browsers."""
 
     def __init__(self, timeout):
         self.results = Results()
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(self.results))
+        self.server = Server(("127.0.0.1", 0), make_handler(self.results))
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.timeout = timeout
