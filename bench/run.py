@@ -442,11 +442,12 @@ INSTRUCTIONS_WHY = (
 
 
 FINALIZE_WHY = (
-    "importing a memory re-encodes every instruction through wasm-encoder's `Reencode` (each operator parsed into "
-    "wasmparser's `Operator`, converted to an `Instruction`, encoded again; a profile of the harness puts ~75% of the "
-    "time there), although only the memory instructions change. Copying function bodies byte for byte and rewriting "
-    "only each memory instruction's memarg (as the object writer does with markers) would avoid it. The step that "
-    "runs on every link (naming the memories) is a byte copy, far above the target.")
+    "importing a memory renumbers the memory of every load and store (the default memory moves from index 0 to "
+    "1): finalize copies function bodies byte for byte and re-encodes only the instructions whose memory changes, "
+    "but it still decodes every instruction (wasmparser's operator visitor) to find them, and that decoding is most "
+    "of the time. Reaching the target would need a scanner that skips instructions without decoding their "
+    "operands, or finalize work spread over cores. The step that runs on every link (naming the memories) is a "
+    "byte copy, far above the target.")
 
 
 # ---------------------------------------------------------------- V8 investigation

@@ -23,6 +23,7 @@
 //! from after the renumbering. A module linked without a name section
 //! (`-s`, `--strip-all`) stays without one.
 
+use crate::memory_operands::MemoryOperands;
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use wasm_encoder::reencode::{Error as ReencodeError, Reencode, RoundtripReencoder};
@@ -336,6 +337,39 @@ impl Reencode for Renumber<'_> {
             }
             self.parse_export(exports, export)?;
         }
+        Ok(())
+    }
+
+    /// Function bodies are copied byte for byte, except the instructions
+    /// whose memory index changes: re-encoding every instruction would make
+    /// this step many times slower on large programs (docs/benchmarks.md).
+    fn parse_function_body(
+        &mut self,
+        code: &mut wasm_encoder::CodeSection,
+        func: wasmparser::FunctionBody<'_>,
+    ) -> Result<(), ReencodeError<Self::Error>> {
+        let bytes = func.as_bytes();
+        let base = func.range().start;
+        let at = |position: u64| (position - base) as usize;
+        let operators = func.get_binary_reader_for_operators()?;
+        let mut body = bytes[..at(operators.original_position())].to_vec();
+        let mut reader = wasmparser::OperatorsReader::new(operators);
+        let mut operands = MemoryOperands::default();
+        while !reader.eof() {
+            let start = reader.original_position();
+            operands.memories.clear();
+            reader.visit_operator(&mut operands)?;
+            let end = reader.original_position();
+            let renumbered = operands.memories.iter().any(|&m| self.new_index.get(m as usize).is_some_and(|&n| n != m));
+            if renumbered {
+                let one = wasmparser::BinaryReader::new(&bytes[at(start)..at(end)], start);
+                let instruction = self.instruction(wasmparser::OperatorsReader::new(one).read()?)?;
+                wasm_encoder::Encode::encode(&instruction, &mut body);
+            } else {
+                body.extend_from_slice(&bytes[at(start)..at(end)]);
+            }
+        }
+        code.raw(&body);
         Ok(())
     }
 

@@ -7,7 +7,8 @@ use crate::object::memories::{MemoriesSection, SECTION_NAME};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use wasmparser::{Parser, Payload, TypeRef, VisitOperator, VisitSimdOperator};
+use crate::memory_operands::MemoryOperands;
+use wasmparser::{Parser, Payload, TypeRef};
 
 /// One memory of the inspected file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -100,9 +101,12 @@ pub fn inspect(bytes: &[u8]) -> Result<Report> {
             }
             Payload::CodeSectionEntry(body) => {
                 let mut reader = body.get_operators_reader()?;
-                let mut counter = MemoryCounter { counts: &mut counts };
+                let mut operands = MemoryOperands::default();
                 while !reader.eof() {
-                    reader.visit_operator(&mut counter)?;
+                    reader.visit_operator(&mut operands)?;
+                    for memory in operands.memories.drain(..) {
+                        *counts.entry(memory).or_default() += 1;
+                    }
                 }
             }
             Payload::CustomSection(reader) => match reader.name() {
@@ -236,49 +240,4 @@ impl Report {
         }
         s
     }
-}
-
-/// Counts, per memory index, the instructions that name it.
-struct MemoryCounter<'c> {
-    counts: &'c mut BTreeMap<u32, u64>,
-}
-
-impl MemoryCounter<'_> {
-    fn count(&mut self, memory: u32) {
-        *self.counts.entry(memory).or_default() += 1;
-    }
-}
-
-/// Every operator argument that names a memory is called `memarg`, `mem`,
-/// `dst_mem` or `src_mem` in wasmparser's operator table.
-macro_rules! count_memory_argument {
-    ($this:ident, memarg, $v:ident) => {
-        if let wasmparser::MemArgTarget::Memory(m) = $v.target { $this.count(m) }
-    };
-    ($this:ident, mem, $v:ident) => { $this.count($v) };
-    ($this:ident, dst_mem, $v:ident) => { $this.count($v) };
-    ($this:ident, src_mem, $v:ident) => { $this.count($v) };
-    ($this:ident, $other:ident, $v:ident) => { let _ = $v; };
-}
-
-macro_rules! define_counting_visitor {
-    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
-        $(
-            fn $visit(&mut self $($(, $arg: $argty)*)?) {
-                $($( count_memory_argument!(self, $arg, $arg); )*)?
-            }
-        )*
-    };
-}
-
-impl<'a> VisitOperator<'a> for MemoryCounter<'_> {
-    type Output = ();
-    fn simd_visitor(&mut self) -> Option<&mut dyn VisitSimdOperator<'a, Output = Self::Output>> {
-        Some(self)
-    }
-    wasmparser::for_each_visit_operator!(define_counting_visitor);
-}
-
-impl<'a> VisitSimdOperator<'a> for MemoryCounter<'_> {
-    wasmparser::for_each_visit_simd_operator!(define_counting_visitor);
 }

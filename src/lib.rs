@@ -22,6 +22,7 @@ pub mod inspect;
 pub mod ir;
 pub mod link;
 pub mod marker;
+pub mod memory_operands;
 pub mod object;
 pub mod run;
 pub mod runtime;

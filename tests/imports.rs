@@ -355,3 +355,50 @@ fn the_default_memory_can_be_private_without_wasi() {
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(e.contains("the default memory takes only `private` here") && e.contains("-Wl,--max-memory=BYTES"), "{e}");
 }
+
+/// The instructions of a module, each as (bytes, memories it names).
+fn instructions(module: &[u8]) -> Vec<(Vec<u8>, Vec<u32>)> {
+    let mut found = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        if let wasmparser::Payload::CodeSectionEntry(body) = payload.unwrap() {
+            let mut reader = body.get_operators_reader().unwrap();
+            while !reader.eof() {
+                let start = reader.original_position() as usize;
+                let mut operands = mmcc::memory_operands::MemoryOperands::default();
+                reader.visit_operator(&mut operands).unwrap();
+                found.push((module[start..reader.original_position() as usize].to_vec(), operands.memories));
+            }
+        }
+    }
+    found
+}
+
+/// Importing a memory renumbers the memory of exactly the instructions
+/// that name one, and leaves every other instruction's bytes alone.
+#[test]
+fn importing_renumbers_memory_instructions_and_nothing_else() {
+    let src = root().join("tests/imports/private_state.c");
+    let (defined, imported) = (tmp("renumber-defined.wasm"), tmp("renumber-imported.wasm"));
+    ok(mmcc(&["-O2", src.to_str().unwrap(), "-o", defined.to_str().unwrap()]));
+    ok(mmcc(&["-O2", src.to_str().unwrap(), "--memory=2:import=env.user", "-o", imported.to_str().unwrap()]));
+    let before = instructions(&std::fs::read(&defined).unwrap());
+    let after = instructions(&std::fs::read(&imported).unwrap());
+    assert_eq!(before.len(), after.len());
+    // Memory 2 is imported, so it is index 0; memories 0 and 1 move up.
+    let new_index = |m: u32| match m {
+        2 => 0,
+        0 | 1 => m + 1,
+        _ => m,
+    };
+    let mut renumbered = 0;
+    for ((old_bytes, old_memories), (new_bytes, new_memories)) in before.iter().zip(&after) {
+        if old_memories.is_empty() {
+            assert_eq!(old_bytes, new_bytes, "an instruction without a memory changed");
+        } else {
+            let mapped: Vec<u32> = old_memories.iter().map(|&m| new_index(m)).collect();
+            assert_eq!(new_memories, &mapped, "{old_bytes:x?} -> {new_bytes:x?}");
+            renumbered += 1;
+        }
+    }
+    assert!(renumbered > 10, "the program accesses memories: {renumbered}");
+}
