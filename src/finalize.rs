@@ -8,7 +8,9 @@
 //! memory defined (memory N at index N), and this step re-encodes the linked
 //! module: the requested memories move into the import section (with the
 //! limits the linker gave them) and every memory reference — instructions,
-//! data segments, exports — is renumbered (wasm-encoder's `Reencode`).
+//! data segments, exports — is renumbered (wasm-encoder's `Reencode`;
+//! function bodies are copied as bytes except the instructions whose
+//! memory index changes).
 //!
 //! Static data in an imported memory would overwrite the host's memory when
 //! the module is instantiated (initialized variables) or assume it is zero
