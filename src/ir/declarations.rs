@@ -10,7 +10,7 @@
 //! link step reconciles them across objects.
 
 use super::llvm::*;
-use super::wasm_memory::{declaration_of, drop_from_used_lists, parse_fields};
+use super::wasm_memory::{declaration_of, parse_fields};
 use crate::object::memories::Declaration;
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
@@ -45,17 +45,12 @@ fn parse_location(location: &str) -> Option<(String, u32, u32)> {
 pub unsafe fn collect_declarations(module: LLVMModuleRef) -> (BTreeMap<u32, MemoryDeclaration>, Vec<Conflict>) {
     let mut declared: BTreeMap<u32, MemoryDeclaration> = BTreeMap::new();
     let mut errors = Vec::new();
-    // Sections first: deleting a placeholder rebuilds @llvm.used, which
-    // would leave a deleted global in a list taken before.
-    let placeholders: Vec<(Value, String)> = globals(module)
-        .into_iter()
-        .filter_map(|g| {
-            let section = LLVMGetSection(g);
-            (!section.is_null()).then(|| (g, std::ffi::CStr::from_ptr(section).to_string_lossy().into_owned()))
-        })
-        .filter(|(_, section)| section.starts_with(PREFIX))
-        .collect();
-    for (global, section) in placeholders {
+    for global in globals(module) {
+        let section = LLVMGetSection(global);
+        if section.is_null() {
+            continue;
+        }
+        let section = std::ffi::CStr::from_ptr(section).to_string_lossy().into_owned();
         let Some(fields) = section.strip_prefix(PREFIX).and_then(parse_fields) else { continue };
         let field = |k: &str| fields.get(k).cloned();
         let Some(memory) = field("memory").and_then(|m| m.parse::<u32>().ok()) else { continue };
@@ -70,7 +65,8 @@ pub unsafe fn collect_declarations(module: LLVMModuleRef) -> (BTreeMap<u32, Memo
                 declared.insert(memory, this);
             }
         }
-        drop_from_used_lists(module, global);
+        // Only `@llvm.used` refers to it (rebuild_used_lists drops the null).
+        LLVMReplaceAllUsesWith(global, LLVMConstPointerNull(type_of(global)));
         LLVMDeleteGlobal(global);
     }
     (declared, errors)

@@ -116,16 +116,11 @@ pub unsafe fn place_globals(
     let ctx = LLVMGetModuleContext(module);
     let i32 = LLVMInt32TypeInContext(ctx);
     let mut problems = Vec::new();
-    // `__attribute__((used))` variables' replacements, for `@llvm.used`.
-    let mut keep = Vec::new();
-    // The globals first: dropping one from `@llvm.used` rebuilds the list,
-    // which would leave a deleted global in a list taken before.
-    let memory_globals: Vec<(Value, u32)> = globals(module)
-        .into_iter()
-        .map(|g| (g, LLVMGetPointerAddressSpace(type_of(g))))
-        .filter(|(_, space)| *space != 0)
-        .collect();
-    for (old, space) in memory_globals {
+    for old in globals(module) {
+        let space = LLVMGetPointerAddressSpace(type_of(old));
+        if space == 0 {
+            continue;
+        }
         let name = name_of(old);
         if let Err(message) = memory_ok(space) {
             problems.push(GlobalProblem { global: old, message: format!("variable `{name}`: {message}") });
@@ -149,18 +144,12 @@ pub unsafe fn place_globals(
             copy_properties(old, new);
             new
         };
-        // `@llvm.used` may only list globals, not the cast below.
-        if super::wasm_memory::drop_from_used_lists(module, old) {
-            keep.push(new);
-        }
-        // The same address, seen as a pointer into memory N.
+        // The same address, seen as a pointer into memory N (a `used`
+        // list's entry too: rebuild_used_lists lists `new` itself).
         let as_int = LLVMConstPtrToInt(new, i32);
         let as_memory_pointer = LLVMConstIntToPtr(as_int, type_of(old));
         LLVMReplaceAllUsesWith(old, as_memory_pointer);
         LLVMDeleteGlobal(old);
-    }
-    if !keep.is_empty() {
-        super::wasm_memory::append_to_used(module, &keep);
     }
     problems
 }

@@ -130,6 +130,7 @@ impl Lowering {
         }
         self.array_keys = arrays.key_of_space;
         self.summary.arrays = arrays.memories;
+        let array_definitions = arrays.definitions;
         let (declared, conflicts) = super::declarations::collect_declarations(self.module);
         for conflict in conflicts {
             self.diagnostics.push(Diagnostic { location: conflict.location, function: String::new(), message: conflict.message });
@@ -147,6 +148,7 @@ impl Lowering {
         for problem in super::globals::place_globals(self.module, self.td, &memory_ok) {
             self.error_at_use(problem.global, problem.message);
         }
+        wasm_memory::rebuild_used_lists(self.module, &array_definitions);
     }
 
     /// Reports `message` at the first instruction using `global` (through

@@ -43,6 +43,9 @@ pub struct Arrays {
     pub key_of_space: HashMap<u32, String>,
     /// What the object will say about each array's memory.
     pub memories: Vec<NamedMemory>,
+    /// The arrays' placed definitions, which `@llvm.used` must list: no
+    /// code refers to their symbols (code addresses the memory).
+    pub definitions: Vec<Value>,
 }
 
 /// One array's memory, as the object writer records it.
@@ -123,20 +126,16 @@ fn short_hash(s: &str) -> String {
 pub unsafe fn place_arrays(module: LLVMModuleRef, td: LLVMTargetDataRef) -> (Arrays, Vec<ArrayProblem>) {
     let mut arrays = Arrays::default();
     let mut problems = Vec::new();
-    let mut keep = Vec::new();
     let source = {
         let mut len = 0;
         let p = LLVMGetSourceFileName(module, &mut len);
         String::from_utf8_lossy(std::slice::from_raw_parts(p as *const u8, len)).into_owned()
     };
-    // The arrays first: dropping one from `@llvm.used` rebuilds the list,
-    // which would leave a deleted global in a list taken before.
-    let array_globals: Vec<(Value, u32)> = globals(module)
-        .into_iter()
-        .map(|g| (g, LLVMGetPointerAddressSpace(type_of(g))))
-        .filter(|(_, space)| is_array_space(*space))
-        .collect();
-    for (old, space) in array_globals {
+    for old in globals(module) {
+        let space = LLVMGetPointerAddressSpace(type_of(old));
+        if !is_array_space(space) {
+            continue;
+        }
         let symbol = name_of(old);
         let section = {
             let s = LLVMGetSection(old);
@@ -175,40 +174,48 @@ pub unsafe fn place_arrays(module: LLVMModuleRef, td: LLVMTargetDataRef) -> (Arr
         arrays.key_of_space.insert(space, key.clone());
 
         if defined {
-            keep.push(super::globals::placed_definition(module, td, old, &MemoryKey::Named(key.clone())));
+            arrays.definitions.push(super::globals::placed_definition(module, td, old, &MemoryKey::Named(key.clone())));
         }
-        // `__attribute__((used))` listed the old global; its data (if any)
-        // is kept through `keep`.
-        drop_from_used_lists(module, old);
-        // Every use sees the array at address 0 of its memory.
+        // Every use sees the array at address 0 of its memory (a `used`
+        // list's entry becomes null: rebuild_used_lists drops it).
         LLVMReplaceAllUsesWith(old, LLVMConstPointerNull(type_of(old)));
         LLVMDeleteGlobal(old);
-    }
-    if !keep.is_empty() {
-        append_to_used(module, &keep);
     }
     (arrays, problems)
 }
 
-/// Removes `global` from `@llvm.used` and `@llvm.compiler.used`, which may
-/// only list globals (a replaced array would leave a null pointer there).
-/// Returns whether a list had it.
-pub(super) unsafe fn drop_from_used_lists(module: LLVMModuleRef, global: Value) -> bool {
-    let mut listed = false;
+/// Rebuilds `@llvm.used` and `@llvm.compiler.used` once, after the passes
+/// replaced the globals they list (rebuilding them while a pass walks the
+/// module's globals would leave it holding a deleted list). An entry
+/// becomes the global behind its casts (a memory-N variable's replacement
+/// is listed as `inttoptr (ptrtoint @new)`); entries that are no global
+/// any more go (replaced arrays and deleted placeholders became null);
+/// `add` joins `@llvm.used`.
+pub(super) unsafe fn rebuild_used_lists(module: LLVMModuleRef, add: &[Value]) {
     for list_name in [c"llvm.used", c"llvm.compiler.used"] {
+        let mut entries = Vec::new();
         let list = LLVMGetNamedGlobal(module, list_name.as_ptr());
-        if list.is_null() || LLVMGetInitializer(list).is_null() {
-            continue;
-        }
-        let entries = operands(LLVMGetInitializer(list));
-        let kept: Vec<Value> = entries.iter().copied().filter(|e| strip_pointer_casts(*e) != global).collect();
-        if kept.len() != entries.len() {
-            listed = true;
+        if !list.is_null() {
+            if !LLVMGetInitializer(list).is_null() {
+                for entry in operands(LLVMGetInitializer(list)) {
+                    let global = strip_pointer_casts(entry);
+                    if LLVMIsAGlobalValue(global).is_null() {
+                        continue;
+                    }
+                    // The lists hold pointers of address space 0.
+                    let listed = if LLVMGetPointerAddressSpace(type_of(global)) == 0 { global } else { entry };
+                    if !entries.contains(&listed) {
+                        entries.push(listed);
+                    }
+                }
+            }
             LLVMDeleteGlobal(list);
-            set_used_list(module, list_name, kept);
         }
+        if list_name == c"llvm.used" {
+            entries.extend_from_slice(add);
+        }
+        set_used_list(module, list_name, entries);
     }
-    listed
 }
 
 /// Creates the appending list `name` (`llvm.used`, `llvm.compiler.used`)
@@ -231,22 +238,6 @@ unsafe fn strip_pointer_casts(mut v: Value) -> Value {
         v = LLVMGetOperand(v, 0);
     }
     v
-}
-
-/// Adds `values` to `@llvm.used`: the linker must keep the arrays' data
-/// although no code refers to their symbols (code addresses the memory),
-/// and `__attribute__((used))` variables of memory N.
-pub(super) unsafe fn append_to_used(module: LLVMModuleRef, values: &[Value]) {
-    let mut entries = Vec::new();
-    let old = LLVMGetNamedGlobal(module, c"llvm.used".as_ptr());
-    if !old.is_null() {
-        if !LLVMGetInitializer(old).is_null() {
-            entries.extend(operands(LLVMGetInitializer(old)));
-        }
-        LLVMDeleteGlobal(old);
-    }
-    entries.extend_from_slice(values);
-    set_used_list(module, c"llvm.used", entries);
 }
 
 #[cfg(test)]
