@@ -45,7 +45,8 @@ pub struct MemoryImport {
     /// Write the module's static data into the host's memory anyway.
     pub allow_data: bool,
     /// Keep the linker's export of the memory. The host has its memory
-    /// already, so `--memory=N:import=...` drops it unless `export=` asks.
+    /// already, so finalize drops the export unless an export name was
+    /// asked for (`export=`, `__wasm_memory_export`).
     pub keep_export: bool,
 }
 
@@ -65,21 +66,23 @@ pub fn finish(bytes: &[u8], imports: &[MemoryImport], default_private: bool, sou
             );
         }
     }
-    let (module, new_index) = if imports.is_empty() && !default_private {
-        (bytes.to_vec(), (0..memories).collect())
+    let renumbered;
+    let (module, new_index): (&[u8], Vec<u32>) = if imports.is_empty() && !default_private {
+        (bytes, (0..memories).collect())
     } else {
-        import_memories(bytes, imports, default_private)?
+        let (module, new_index) = import_memories(bytes, &layout, imports, default_private)?;
+        renumbered = module;
+        (&renumbered, new_index)
     };
     let mut names: Vec<(u32, String)> = (0..memories).map(|m| (new_index[m as usize], source_name(m))).collect();
     names.sort();
-    name_memories(&module, &names)
+    name_memories(module, &names)
 }
 
 /// Moves the memories named in `imports` into the import section (and
 /// drops the default memory's export if `default_private`); returns the
 /// module and each memory's new index (by its old one).
-fn import_memories(bytes: &[u8], imports: &[MemoryImport], default_private: bool) -> Result<(Vec<u8>, Vec<u32>)> {
-    let layout = Layout::read(bytes)?;
+fn import_memories(bytes: &[u8], layout: &Layout, imports: &[MemoryImport], default_private: bool) -> Result<(Vec<u8>, Vec<u32>)> {
     let mut requested: BTreeMap<u32, &MemoryImport> = BTreeMap::new();
     for import in imports {
         let Some(defined) = import.memory.checked_sub(layout.imported) else {
@@ -114,7 +117,7 @@ fn import_memories(bytes: &[u8], imports: &[MemoryImport], default_private: bool
     for (new, &old) in order.iter().enumerate() {
         new_index[old as usize] = new as u32;
     }
-    let mut reencoder = Renumber { new_index, layout: &layout, requested, imports_written: false, default_private };
+    let mut reencoder = Renumber { new_index, layout, requested, imports_written: false, default_private };
     let mut module = wasm_encoder::Module::new();
     reencoder
         .parse_core_module(&mut module, Parser::new(0), bytes)

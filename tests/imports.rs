@@ -402,3 +402,34 @@ fn importing_renumbers_memory_instructions_and_nothing_else() {
     }
     assert!(renumbered > 10, "the program accesses memories: {renumbered}");
 }
+
+/// An imported memory is not exported back, unless an export name is
+/// asked for: on the command line, or in its declaration (numbered
+/// memories and wasm_memory arrays alike).
+#[test]
+fn an_explicit_export_keeps_an_imported_memory_exported() {
+    let exports_of = |wasm: &std::path::Path| -> Vec<(u32, Vec<String>)> {
+        let report = mmcc::inspect::inspect(&std::fs::read(wasm).unwrap()).unwrap();
+        report.memories.iter().filter(|m| m.import.is_some()).map(|m| (m.index, m.exports.clone())).collect()
+    };
+    let src = root().join("tests/imports/private_state.c");
+    let wasm = tmp("export-back.wasm");
+    ok(mmcc(&["-O2", src.to_str().unwrap(), "--memory=2:import=env.user", "--memory=2:export=user", "-o", wasm.to_str().unwrap()]));
+    assert_eq!(exports_of(&wasm), [(0, vec!["user".to_string()])], "the command line's export=");
+
+    let declared = tmp("export-back.c");
+    std::fs::write(
+        &declared,
+        "#include <mmcc.h>\n__memory_declare(2, __wasm_memory_import(\"env\", \"user\") __wasm_memory_export(\"user\"));\n\
+         extern __wasm_memory __wasm_memory_import(\"env\", \"text\") __wasm_memory_export(\"text\") unsigned char text[];\n\
+         extern __wasm_memory __wasm_memory_import(\"env\", \"quiet\") unsigned char quiet[];\n\
+         int main(void) { return text[0] + quiet[0] + *(__memory(2) int *)0; }\n",
+    )
+    .unwrap();
+    ok(mmcc(&["-O2", declared.to_str().unwrap(), "-o", wasm.to_str().unwrap()]));
+    assert_eq!(
+        exports_of(&wasm),
+        [(0, vec!["user".to_string()]), (1, vec![]), (2, vec!["text".to_string()])],
+        "declared exports are kept; the undeclared one is dropped"
+    );
+}

@@ -18,10 +18,10 @@
 //! objects). The linker, told `--mm-driver-imports`, defines them; finalize
 //! moves them to the imports, as for `--memory=N:import=...`.
 //!
-//! An array is exported under its own name unless it is `static`, declared
-//! `wasm_memory_private`, or imported (like every other memory of an mmcc
-//! program, which hosts can see by default, except the host's own
-//! memories, which it has already).
+//! An array is exported under its own name unless it is `static` or
+//! declared `wasm_memory_private` (like every other memory of an mmcc
+//! program, which hosts can see by default); finalize drops the export of
+//! an imported one unless an export name is asked for.
 
 use super::inputs::InputObject;
 use crate::finalize::MemoryImport;
@@ -143,13 +143,8 @@ pub fn plan(objects: &[InputObject], numbered: &[u32]) -> Result<Plan> {
     }
     let mut plan = Plan::default();
     for (memory, (_, (module, field))) in numbered_imports {
-        // Exported or not by the linker flags (below), not by finalize.
-        plan.imports.push(MemoryImport { memory, module, field, allow_data: false, keep_export: true });
-        // The host's memory is not exported back to it (an `export=` on the
-        // command line, which the linker reads later, still can).
-        if !exported_numbered.contains(&memory) {
-            plan.linker_flags.push(format!("--mm-memory={memory}:private"));
-        }
+        let keep_export = exported_numbered.contains(&memory);
+        plan.imports.push(MemoryImport { memory, module, field, allow_data: false, keep_export });
     }
     for (i, (key, seen)) in sightings.iter().enumerate() {
         let number = highest + 1 + i as u32;
@@ -169,16 +164,15 @@ pub fn plan(objects: &[InputObject], numbered: &[u32]) -> Result<Plan> {
                 if declaration.shared {
                     options.push("shared".to_string());
                 }
-                // The host's memory is not handed back to it unless asked.
-                let exported_import = declaration.import.is_some() && declaration.export_name.is_none();
-                if declaration.private || exported_import {
+                if declaration.private {
                     options.push("private".to_string());
                 } else {
                     options.push(format!("export={}", declaration.export_name.clone().unwrap_or(array.name.clone())));
                 }
                 plan.linker_flags.push(format!("--mm-memory={number}:{}", options.join(",")));
                 if let Some((module, field)) = declaration.import {
-                    plan.imports.push(MemoryImport { memory: number, module, field, allow_data: false, keep_export: true });
+                    let keep_export = declaration.export_name.is_some();
+                    plan.imports.push(MemoryImport { memory: number, module, field, allow_data: false, keep_export });
                 }
             }
             Err(message) => errors.push(message),

@@ -54,6 +54,11 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
     let mut imports: Vec<MemoryImport> =
         declared.imports.iter().cloned().filter(|i| !command_line_imports.iter().any(|c| c.memory == i.memory)).collect();
     imports.extend(command_line_imports);
+    // An `export=` on the command line keeps an imported memory exported.
+    for import in &mut imports {
+        let prefix = format!("{}:", import.memory);
+        import.keep_export |= linker_specs.iter().any(|s| s.strip_prefix(&prefix).is_some_and(|o| o.split(',').any(|o| o.starts_with("export="))));
+    }
     for spec in &linker_specs {
         // Not -Wl,: it would split the spec at its commas.
         cmd.arg("-Xlinker").arg(format!("--mm-memory={spec}"));
@@ -159,10 +164,9 @@ pub fn split_memory_specs(specs: &[String]) -> Result<MemorySpecs> {
             }
         }
         match import {
-            Some((module, field)) => {
-                let keep_export = rest.iter().any(|o| o.starts_with("export="));
-                out.imports.push(MemoryImport { memory, module, field, allow_data, keep_export })
-            }
+            // Whether an `export=` keeps it exported is the link's to say
+            // (the source may ask too).
+            Some((module, field)) => out.imports.push(MemoryImport { memory, module, field, allow_data, keep_export: false }),
             None if allow_data => bail!("--memory={spec}: `import-data` goes with `import=`"),
             None => {}
         }
