@@ -15,7 +15,7 @@ const DEBIAN_WASI_INCLUDE: &str = "/usr/include/wasm32-wasi";
 const DEBIAN_WASI_LIB: &str = "/usr/lib/wasm32-wasi";
 /// Debian's compiler-rt for wasm32 (libclang-rt-19-dev-wasm32), in the
 /// layout clang uses for the `wasm32-wasi` triple.
-const DEBIAN_BUILTINS: &str = "/usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a";
+pub const DEBIAN_BUILTINS: &str = "/usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a";
 pub const TRIPLE: &str = "wasm32-wasip1";
 
 #[derive(Clone, Debug)]

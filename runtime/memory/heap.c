@@ -42,6 +42,31 @@ address MMCC_RT(aligned_alloc)(size align, size n) { return (address)aligned_all
 void MMCC_RT(free)(address p) { free((void *)p); }
 size MMCC_RT(usable_size)(address p) { return malloc_usable_size((void *)p); }
 
+#elif defined(MMCC_LIBRARY_MEMORY)
+
+/* Memory N holds retargeted code with its own C library (--in-memory=N):
+ * its heap is that library's malloc, so that the library can free what the
+ * application allocated for it and the reverse (two allocators growing one
+ * memory would break each other's assumption that the memory's end is
+ * theirs). */
+#define MMCC_STRINGIFY_(x) #x
+#define MMCC_STRINGIFY(x) MMCC_STRINGIFY_(x)
+#define IN_MEMORY(fn) __asm__("__mmcc_in" MMCC_STRINGIFY(MMCC_MEMORY) "." #fn)
+
+address library_malloc(size n) IN_MEMORY(malloc);
+address library_calloc(size count, size n) IN_MEMORY(calloc);
+address library_realloc(address p, size n) IN_MEMORY(realloc);
+address library_aligned_alloc(size align, size n) IN_MEMORY(aligned_alloc);
+void library_free(address p) IN_MEMORY(free);
+size library_usable_size(address p) IN_MEMORY(malloc_usable_size);
+
+address MMCC_RT(malloc)(size n) { return library_malloc(n); }
+address MMCC_RT(calloc)(size count, size n) { return library_calloc(count, n); }
+address MMCC_RT(realloc)(address p, size n) { return library_realloc(p, n); }
+address MMCC_RT(aligned_alloc)(size align, size n) { return library_aligned_alloc(align, n); }
+void MMCC_RT(free)(address p) { library_free(p); }
+size MMCC_RT(usable_size)(address p) { return library_usable_size(p); }
+
 #else
 
 #include <stdio.h>
@@ -543,4 +568,4 @@ address MMCC_RT(aligned_alloc)(size align, size n) {
     return p;
 }
 
-#endif /* MMCC_MEMORY != 0 */
+#endif /* MMCC_MEMORY != 0, not a library memory */

@@ -33,6 +33,22 @@ enum Command {
     /// data bytes, and how many instructions use each.
     #[command(after_help = "Example: mmtool inspect app.wasm")]
     Inspect { files: Vec<PathBuf> },
+    /// Move an object or archive from any wasm32 compiler into memory K: its
+    /// code, data, stack, heap and C library calls then use memory K (what
+    /// `mmcc --in-memory=K` does to its inputs).
+    #[command(after_help = "Example: mmtool retarget --in-memory=3 libz.a -o libz-m3.a")]
+    Retarget {
+        /// The memory to move the code into (1 to 255).
+        #[arg(long = "in-memory", value_name = "K")]
+        memory: u32,
+        /// Code that memory K links for itself (its C library): its symbols
+        /// are visible only under memory-K names, not as the library's API.
+        #[arg(long)]
+        internal: bool,
+        input: PathBuf,
+        #[arg(short = 'o', value_name = "OUT")]
+        output: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -77,6 +93,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let report = mmcc::inspect::inspect(&bytes).with_context(|| format!("cannot inspect {}", file.display()))?;
                 print!("{}", report.render(&file.to_string_lossy()));
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Retarget { memory, internal, input, output } => {
+            use mmcc::object::retarget::{retarget_file, Role};
+            let bytes = std::fs::read(&input).with_context(|| format!("cannot read {}", input.display()))?;
+            let role = if internal { Role::Internal } else { Role::Api };
+            let (out, _) = retarget_file(&bytes, memory, role, &input.to_string_lossy())?;
+            std::fs::write(&output, out).with_context(|| format!("cannot write {}", output.display()))?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -22,14 +22,18 @@ pub enum Language {
 pub enum LinkItem {
     /// The object compiled from `inputs[i]`.
     Source(usize),
-    /// A file or a -l/-L flag, as given.
-    Arg(String),
+    /// A file or a -l/-L flag, as given, and the memory `--in-memory=`
+    /// put it in (0: the default memory, as it is).
+    Arg(String, u32),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Input {
     pub path: PathBuf,
     pub language: Language,
+    /// The memory the input's code and data go to (`--in-memory=K` before
+    /// it); 0 is the default memory, where code goes as it is.
+    pub memory: u32,
 }
 
 /// Where the driver stops.
@@ -66,6 +70,8 @@ pub struct Invocation {
     pub features: Vec<(String, bool)>,
     /// `--memory=N:...` declarations, passed to the linker.
     pub memory_specs: Vec<String>,
+    /// Whether `--in-memory=` was given at all.
+    pub in_memory_given: bool,
     /// Invoked as mmcc++ (or `--driver-mode=g++`): C++ by default, link libc++.
     pub cxx_driver: bool,
     pub save_temps: bool,
@@ -149,6 +155,7 @@ const OPTIONS: &[(&str, Takes, Goes)] = &[
     ("--target=", Takes::Joined, Goes::Driver),
     ("-target", Takes::Separate, Goes::Driver),
     ("--memory=", Takes::Joined, Goes::Driver),
+    ("--in-memory=", Takes::Joined, Goes::Driver),
     ("--driver-mode=", Takes::Joined, Goes::Driver),
     ("-save-temps$", Takes::Nothing, Goes::Driver),
     ("--help$", Takes::Nothing, Goes::Driver),
@@ -181,12 +188,15 @@ pub fn parse(args: &[String], cxx_driver: bool) -> Result<Invocation> {
         debug_info: false,
         features: Vec::new(),
         memory_specs: Vec::new(),
+        in_memory_given: false,
         cxx_driver,
         save_temps: false,
         print_help: false,
         print_version: false,
     };
     let mut forced_language: Option<Language> = None;
+    // `--in-memory=K` applies to the inputs after it, like `-x`.
+    let mut in_memory = 0u32;
     let mut i = 0;
     while i < args.len() {
         let arg = &args[i];
@@ -194,10 +204,10 @@ pub fn parse(args: &[String], cxx_driver: bool) -> Result<Invocation> {
         if !arg.starts_with('-') || arg == "-" {
             let language = forced_language.unwrap_or_else(|| language_of(arg, inv.cxx_driver));
             inv.link_items.push(match language {
-                Language::Linker => LinkItem::Arg(arg.clone()),
+                Language::Linker => LinkItem::Arg(arg.clone(), in_memory),
                 _ => LinkItem::Source(inv.inputs.len()),
             });
-            inv.inputs.push(Input { path: PathBuf::from(arg), language });
+            inv.inputs.push(Input { path: PathBuf::from(arg), language, memory: in_memory });
             continue;
         }
         let Some((name, takes, goes)) = lookup(arg) else {
@@ -240,6 +250,10 @@ pub fn parse(args: &[String], cxx_driver: bool) -> Result<Invocation> {
             }
             "-fuse-ld=" => bail!("'-fuse-ld=' is not supported: mmcc links with its patched wasm-ld"),
             "--memory=" => inv.memory_specs.push(value),
+            "--in-memory=" => {
+                in_memory = parse_library_memory(&value)?;
+                inv.in_memory_given = true;
+            }
             "--driver-mode=" => match value.as_str() {
                 "g++" | "clang++" => inv.cxx_driver = true,
                 "gcc" | "clang" => inv.cxx_driver = false,
@@ -262,7 +276,7 @@ pub fn parse(args: &[String], cxx_driver: bool) -> Result<Invocation> {
                     Goes::Compile => inv.compile_flags.extend(spelled),
                     Goes::Link => {
                         if matches!(name, "-l" | "-L") {
-                            inv.link_items.push(LinkItem::Arg(format!("{name}{value}")));
+                            inv.link_items.push(LinkItem::Arg(format!("{name}{value}"), in_memory));
                         } else {
                             inv.link_flags.extend(spelled);
                         }
@@ -280,6 +294,22 @@ pub fn parse(args: &[String], cxx_driver: bool) -> Result<Invocation> {
         bail!("invalid integral value '{}' in '-O{}'", inv.opt_level, inv.opt_level);
     }
     Ok(inv)
+}
+
+/// The number of `--in-memory=K`: 0 (the default memory again) or a memory
+/// a library can have.
+fn parse_library_memory(value: &str) -> Result<u32> {
+    let Ok(memory) = value.parse::<u32>() else {
+        bail!("--in-memory={value}: expected a memory number (--in-memory=3), or 0 for the default memory");
+    };
+    let max = crate::marker::MAX_MEMORY_NUMBER;
+    if memory > max {
+        bail!("--in-memory={value}: memory numbers go up to {max}");
+    }
+    if crate::marker::RESERVED_ADDRESS_SPACES.contains(&memory) {
+        bail!("--in-memory={value}: address space {memory} is reserved by LLVM for reference types and cannot name a memory");
+    }
+    Ok(memory)
 }
 
 fn language_of(path: &str, cxx_driver: bool) -> Language {
@@ -320,10 +350,10 @@ mod tests {
         assert_eq!(inv.output, Some(PathBuf::from("a.o")));
         assert_eq!(inv.compile_flags, ["-O2", "-I", "inc", "-DX=1", "-std=c11", "-Wall", "-msimd128", "-mno-bulk-memory"]);
         assert_eq!(inv.link_flags, ["-Wl,--foo"]);
-        assert_eq!(inv.link_items, [LinkItem::Source(0), LinkItem::Arg("-lm".into())]);
+        assert_eq!(inv.link_items, [LinkItem::Source(0), LinkItem::Arg("-lm".into(), 0)]);
         assert!(inv.feature("simd128", false));
         assert!(!inv.feature("bulk-memory", true));
-        assert_eq!(inv.inputs, vec![Input { path: "a.c".into(), language: Language::C }]);
+        assert_eq!(inv.inputs, vec![Input { path: "a.c".into(), language: Language::C, memory: 0 }]);
     }
 
     #[test]
@@ -332,6 +362,19 @@ mod tests {
         assert_eq!(inv.compile_flags, ["-dM"]);
         let inv = p(&["-c", "-MD", "-MF", "a.d", "-MT", "a.o", "a.c"]);
         assert_eq!(inv.compile_flags, ["-MD", "-MF", "a.d", "-MT", "a.o"]);
+    }
+
+    #[test]
+    fn in_memory_is_positional() {
+        let inv = p(&["app.c", "--in-memory=3", "z.c", "libz.a", "-lpng", "--in-memory=0", "glue.c"]);
+        let memories: Vec<u32> = inv.inputs.iter().map(|i| i.memory).collect();
+        assert_eq!(memories, [0, 3, 3, 0]);
+        assert_eq!(inv.link_items[2], LinkItem::Arg("libz.a".into(), 3));
+        assert_eq!(inv.link_items[3], LinkItem::Arg("-lpng".into(), 3));
+        let err = |a: &[&str]| parse(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>(), false).unwrap_err().to_string();
+        assert!(err(&["--in-memory=256", "a.c"]).contains("go up to 255"));
+        assert!(err(&["--in-memory=10", "a.c"]).contains("reserved"));
+        assert!(err(&["--in-memory=x", "a.c"]).contains("expected a memory number"));
     }
 
     #[test]

@@ -125,16 +125,17 @@ impl Driver {
 
         // Link: everything in command-line order, each source replaced by
         // its object.
-        let link_items: Vec<String> = self
+        let link_items: Vec<(String, u32)> = self
             .inv
             .link_items
             .iter()
             .map(|item| match item {
-                LinkItem::Arg(a) => a.clone(),
+                LinkItem::Arg(a, memory) => (a.clone(), *memory),
                 LinkItem::Source(i) => {
                     let path = &self.inv.inputs[*i].path;
                     let (_, object) = objects.iter().find(|(p, _)| p == path).expect("every source was compiled");
-                    object.to_string_lossy().into_owned()
+                    // Already retargeted by compile().
+                    (object.to_string_lossy().into_owned(), 0)
                 }
             })
             .collect();
@@ -258,9 +259,46 @@ impl Driver {
                 object.display()
             );
         }
+        // `--in-memory=K`: compiled as usual, then moved into memory K.
+        let multi = if input.memory != 0 {
+            match crate::object::retarget::retarget(&multi, input.memory, crate::object::retarget::Role::Api) {
+                Ok((bytes, summary)) => {
+                    if self.inv.verbose {
+                        eprintln!(
+                            "mmcc: retargeted into memory {}: {} instruction(s), WASI calls {:?}",
+                            input.memory, summary.instructions, summary.wasi_functions
+                        );
+                    }
+                    bytes
+                }
+                Err(e) => {
+                    eprintln!("{name}: error: cannot compile this file into memory {}: {e:#}", input.memory);
+                    return Ok(false);
+                }
+            }
+        } else {
+            multi
+        };
         std::fs::write(object, multi).with_context(|| format!("cannot write {}", object.display()))?;
         Ok(true)
     }
+}
+
+/// Runs a command like [`run_command`], passing each line it writes to
+/// stderr through `explain`.
+pub fn run_command_filtered(cmd: &mut Command, verbose: bool, explain: impl Fn(&str) -> String) -> Result<i32> {
+    if verbose {
+        eprintln!(" \"{}\" ...", cmd.get_program().to_string_lossy());
+    }
+    let output = cmd
+        .stdout(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .with_context(|| format!("cannot run {}", cmd.get_program().to_string_lossy()))?;
+    for line in String::from_utf8_lossy(&output.stderr).lines() {
+        eprintln!("{}", explain(line));
+    }
+    Ok(output.status.code().unwrap_or(1))
 }
 
 /// Runs a command, echoing it with -v; returns its exit code.
@@ -285,13 +323,13 @@ fn object_name(source: &Path) -> PathBuf {
 
 /// Intermediate files: a private folder, removed unless -save-temps (then
 /// the files go to the current folder, like clang's).
-struct TempDir {
+pub struct TempDir {
     dir: PathBuf,
     keep: bool,
 }
 
 impl TempDir {
-    fn new(keep: bool) -> Result<TempDir> {
+    pub fn new(keep: bool) -> Result<TempDir> {
         if keep {
             return Ok(TempDir { dir: PathBuf::from("."), keep });
         }
@@ -303,6 +341,10 @@ impl TempDir {
             }
         }
         bail!("cannot create a temporary folder in {}", base.display())
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     fn path(&self, source: &Path, ext: &str) -> PathBuf {

@@ -12,11 +12,23 @@ use std::process::Command;
 
 pub mod arrays;
 pub mod inputs;
+pub mod library;
 pub mod runtime;
+pub mod wasi;
 
-/// Links `items` (objects, archives, -l/-L flags, in order) into `output`;
-/// returns the exit code.
-pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -> Result<i32> {
+/// Links `items` (objects, archives, -l/-L flags, in order, each with the
+/// memory `--in-memory=` put it in) into `output`; returns the exit code.
+pub fn link(tc: &Toolchain, inv: &Invocation, items: &[(String, u32)], output: &Path) -> Result<i32> {
+    // Library code is retargeted into its memory as it is linked.
+    let temp = crate::driver::TempDir::new(false)?;
+    let plan = match library::plan(tc, items, temp.dir()) {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("mmcc: error: {e:#}");
+            return Ok(1);
+        }
+    };
+    let items = &plan.items;
     let clang = if inv.cxx_driver { &tc.clangxx } else { &tc.clang };
     let mut cmd = Command::new(clang);
     cmd.arg(format!("--target={TRIPLE}"))
@@ -44,7 +56,8 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
     for spec in &inv.memory_specs {
         specs.push(if number_of(spec).is_some() { spec.clone() } else { declared.numbered_spec(spec)? });
     }
-    let MemorySpecs { linker: linker_specs, imports: command_line_imports, default_private } = split_memory_specs(&specs)?;
+    let MemorySpecs { linker: linker_specs, imports: command_line_imports, default_private, wasi_denied } =
+        split_memory_specs(&specs)?;
     for flag in &declared.linker_flags {
         cmd.arg("-Xlinker").arg(flag);
     }
@@ -59,9 +72,23 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
         let prefix = format!("{}:", import.memory);
         import.keep_export |= linker_specs.iter().any(|s| s.strip_prefix(&prefix).is_some_and(|o| o.split(',').any(|o| o.starts_with("export="))));
     }
+    // A library memory is the module's own.
+    for import in &imports {
+        if plan.memories.contains_key(&import.memory) {
+            eprintln!(
+                "mmcc: error: memory {} holds library code (--in-memory={}, from {}) and cannot also be imported from {}.{}",
+                import.memory, import.memory, plan.memories[&import.memory].origins[0], import.module, import.field
+            );
+            return Ok(1);
+        }
+    }
     for spec in &linker_specs {
         // Not -Wl,: it would split the spec at its commas.
         cmd.arg("-Xlinker").arg(format!("--mm-memory={spec}"));
+    }
+    if plan.whole_program.is_some() {
+        // The program's start files are memory K's.
+        cmd.arg("-nostartfiles");
     }
     // The end of each imported memory's static data, so finalize can tell
     // whether the module would write into the host's memory (it removes
@@ -73,10 +100,19 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[String], output: &Path) -
     // Each memory whose heap or string functions the program calls gets its
     // runtime, after the user's inputs (the C library comes later still).
     for memory in runtime::memories_needed(&objects) {
-        cmd.args(runtime::objects_for(tc, inv, memory)?);
+        cmd.args(runtime::objects_for(tc, inv, memory, plan.memories.contains_key(&memory))?);
+    }
+    // Each library memory's start files, adapter, exit hook and C library.
+    for &memory in plan.memories.keys() {
+        let whole_program = plan.whole_program == Some(memory);
+        cmd.args(library::memory_objects(tc, inv, memory, whole_program, !wasi_denied.contains(&memory))?);
     }
     cmd.arg("-o").arg(output);
-    let status = run_command(&mut cmd, inv.verbose)?;
+    let status = if plan.memories.is_empty() {
+        run_command(&mut cmd, inv.verbose)?
+    } else {
+        crate::driver::run_command_filtered(&mut cmd, inv.verbose, |line| library::explain_linker_message(line, &wasi_denied))?
+    };
     if status != 0 {
         return Ok(status);
     }
@@ -121,6 +157,24 @@ pub struct MemorySpecs {
     pub imports: Vec<MemoryImport>,
     /// `--memory=0:private`: finalize drops the default memory's export.
     pub default_private: bool,
+    /// `--memory=K:wasi=deny`: library memories whose code may not call WASI.
+    pub wasi_denied: std::collections::BTreeSet<u32>,
+}
+
+/// `65536`, `64K`, `1M`: a size in bytes.
+fn parse_size(s: &str) -> Result<u64> {
+    let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => s.split_at(i),
+        None => (s, ""),
+    };
+    let n: u64 = digits.parse()?;
+    let scale = match unit {
+        "" => 1,
+        "K" | "k" | "KiB" => 1 << 10,
+        "M" | "m" | "MiB" => 1 << 20,
+        _ => bail!("unknown unit `{unit}`"),
+    };
+    n.checked_mul(scale).context("too large")
 }
 
 /// Splits `--memory=N:...` specs into what the linker takes and what
@@ -148,7 +202,7 @@ pub fn split_memory_specs(specs: &[String]) -> Result<MemorySpecs> {
             out.default_private = true;
             continue;
         }
-        let mut rest = Vec::new();
+        let mut rest: Vec<String> = Vec::new();
         let mut import: Option<(String, String)> = None;
         let mut allow_data = false;
         for option in options.split(',') {
@@ -159,8 +213,24 @@ pub fn split_memory_specs(specs: &[String]) -> Result<MemorySpecs> {
                 import = Some((module.to_string(), field.to_string()));
             } else if option == "import-data" {
                 allow_data = true;
+            } else if let Some(policy) = option.strip_prefix("wasi=") {
+                match policy {
+                    "deny" => {
+                        out.wasi_denied.insert(memory);
+                    }
+                    "allow" => {
+                        out.wasi_denied.remove(&memory);
+                    }
+                    _ => bail!("--memory={spec}: wasi= takes `deny` or `allow`"),
+                }
+            } else if let Some(size) = option.strip_prefix("stack=") {
+                let bytes = parse_size(size).with_context(|| format!("--memory={spec}: stack= takes a size in bytes, e.g. stack=65536, stack=256K or stack=1M"))?;
+                if bytes == 0 || bytes % 16 != 0 || bytes > u32::MAX as u64 {
+                    bail!("--memory={spec}: the stack size must be a positive multiple of 16 bytes below 4 GiB");
+                }
+                rest.push(format!("stack={bytes}"));
             } else {
-                rest.push(option);
+                rest.push(option.to_string());
             }
         }
         match import {

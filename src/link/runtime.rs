@@ -46,24 +46,26 @@ fn collect_runtime_imports(bytes: &[u8], memories: &mut BTreeSet<u32>) {
 }
 
 /// Compiles (or takes from the cache) memory `memory`'s runtime objects.
-pub fn objects_for(tc: &Toolchain, inv: &Invocation, memory: u32) -> Result<Vec<PathBuf>> {
+/// `library`: memory N holds retargeted code with its own C library, whose
+/// malloc is then memory N's heap.
+pub fn objects_for(tc: &Toolchain, inv: &Invocation, memory: u32, library: bool) -> Result<Vec<PathBuf>> {
     let threads = inv.feature("atomics", false) || inv.compile_flags.iter().any(|f| f == "-pthread");
-    let key = cache_key(tc, memory, threads)?;
+    let key = cache_key(tc, memory, threads, library)?;
     let dir = cache_dir(tc)?;
     let mut objects = Vec::new();
     for source in runtime::SOURCES {
         let source_path = tc.root.join(source);
         let stem = Path::new(source).file_stem().expect("a file").to_string_lossy();
-        let object = dir.join(format!("{stem}-m{memory}{}-{key:016x}.o", if threads { "-threads" } else { "" }));
+        let object = dir.join(format!("{stem}-m{memory}{}{}-{key:016x}.o", if threads { "-threads" } else { "" }, if library { "-library" } else { "" }));
         if !object.is_file() {
-            compile(&source_path, &object, memory, threads, inv.verbose)?;
+            compile(&source_path, &object, memory, threads, library, inv.verbose)?;
         }
         objects.push(object);
     }
     Ok(objects)
 }
 
-fn compile(source: &Path, object: &Path, memory: u32, threads: bool, verbose: bool) -> Result<()> {
+fn compile(source: &Path, object: &Path, memory: u32, threads: bool, library: bool, verbose: bool) -> Result<()> {
     // Into a private name first: parallel links may build the same runtime.
     let partial = object.with_extension(format!("{}.partial", std::process::id()));
     let mut args = vec![
@@ -77,6 +79,9 @@ fn compile(source: &Path, object: &Path, memory: u32, threads: bool, verbose: bo
     if threads {
         args.extend(["-matomics".to_string(), "-DMMCC_THREADS=1".to_string()]);
     }
+    if library {
+        args.push("-DMMCC_LIBRARY_MEMORY=1".to_string());
+    }
     if verbose {
         args.push("-v".into());
         eprintln!("mmcc: compiling memory {memory}'s runtime: {}", source.display());
@@ -89,7 +94,9 @@ fn compile(source: &Path, object: &Path, memory: u32, threads: bool, verbose: bo
     Ok(())
 }
 
-fn cache_dir(tc: &Toolchain) -> Result<PathBuf> {
+/// Where compiled per-memory code is cached (also library memories' C
+/// libraries and adapters, see [`super::library`]).
+pub(crate) fn cache_dir(tc: &Toolchain) -> Result<PathBuf> {
     let preferred = tc.root.join(".build/runtime-cache");
     if std::fs::create_dir_all(&preferred).is_ok() && !is_read_only(&preferred) {
         return Ok(preferred);
@@ -105,16 +112,26 @@ fn is_read_only(dir: &Path) -> bool {
 
 /// Changes whenever the runtime's code would: its sources and headers, the
 /// mmcc build that compiles them, the memory and the thread setting.
-fn cache_key(tc: &Toolchain, memory: u32, threads: bool) -> Result<u64> {
+fn cache_key(tc: &Toolchain, memory: u32, threads: bool, library: bool) -> Result<u64> {
     let mut h = DefaultHasher::new();
     for file in runtime::SOURCES.iter().copied().chain(["runtime/memory/runtime.h", "runtime/include/mmcc.h"]) {
         let path = tc.root.join(file);
         std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?.hash(&mut h);
     }
+    cache_stamp(tc)?.hash(&mut h);
+    (memory, threads, library).hash(&mut h);
+    Ok(h.finish())
+}
+
+/// Changes whenever mmcc itself does (the compiler that built what is
+/// cached): its executable and the shared header.
+pub(crate) fn cache_stamp(tc: &Toolchain) -> Result<u64> {
+    let mut h = DefaultHasher::new();
     if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
         meta.len().hash(&mut h);
         meta.modified().ok().hash(&mut h);
     }
-    (memory, threads).hash(&mut h);
+    let header = tc.root.join("runtime/include/mmcc.h");
+    std::fs::read(&header).with_context(|| format!("cannot read {}", header.display()))?.hash(&mut h);
     Ok(h.finish())
 }

@@ -20,8 +20,10 @@
 //! relocation names a marker symbol, so no instruction decoding is needed and
 //! every byte that is not a marker call is copied unchanged.
 
+pub mod archive;
 pub mod linking;
 pub mod memories;
+pub mod retarget;
 
 use crate::marker::{write_padded_u32, write_u32, Marker, MemoryKey, ValType};
 use anyhow::{bail, ensure, Context, Result};
@@ -295,7 +297,7 @@ impl ParsedObject {
         // fills lose their placeholder byte; relocations into data move.
         let data_index = self.sections.iter().position(|s| s.id == 11);
         let rewritten_data = match data_index {
-            Some(i) => Some(self.rewrite_data(input, &self.sections[i], &object_index)?),
+            Some(i) => Some(self.rewrite_data(input, &self.sections[i], &object_index, &self.memory_segments)?),
             None => None,
         };
 
@@ -376,7 +378,13 @@ impl ParsedObject {
     /// Rewrites the data section: each memory-N segment becomes an active
     /// segment with an explicit memory index, zero fills lose their
     /// placeholder; other segments are copied byte for byte.
-    fn rewrite_data(&self, input: &[u8], section: &Section, object_index: &HashMap<MemoryKey, u32>) -> Result<RewrittenData> {
+    fn rewrite_data(
+        &self,
+        input: &[u8],
+        section: &Section,
+        object_index: &HashMap<MemoryKey, u32>,
+        placements: &BTreeMap<u32, MemorySegment>,
+    ) -> Result<RewrittenData> {
         let reader = wasmparser::DataSectionReader::new(wasmparser::BinaryReader::new(
             self.section_data(input, section),
             section.range.start as u64,
@@ -387,7 +395,7 @@ impl ParsedObject {
             let segment = segment?;
             let data_start = segment.data.as_ptr() as usize - input.as_ptr() as usize;
             let old = (data_start - section.range.start) as u32;
-            let Some(placement) = self.memory_segments.get(&(i as u32)) else {
+            let Some(placement) = placements.get(&(i as u32)) else {
                 let r = segment.range.start as usize..segment.range.end as usize;
                 let at = out.bytes.len() as u32 + (data_start - r.start) as u32;
                 out.bytes.extend_from_slice(&input[r]);
