@@ -6,8 +6,8 @@
 //! clang's own OptTable, a table of option *prefixes* says what each option
 //! takes and which stage it goes to.
 
-use anyhow::{bail, Result};
-use std::path::PathBuf;
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
 
 /// What kind of file an input is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,6 +176,7 @@ fn lookup(arg: &str) -> Option<(&'static str, Takes, Goes)> {
 
 /// Parses mmcc's arguments (without the program name).
 pub fn parse(args: &[String], cxx_driver: bool) -> Result<Invocation> {
+    let args = &expand_response_files(args)?;
     let mut inv = Invocation {
         mode: Mode::Link,
         inputs: Vec::new(),
@@ -293,7 +294,92 @@ pub fn parse(args: &[String], cxx_driver: bool) -> Result<Invocation> {
     if !matches!(inv.opt_level.as_str(), "0" | "1" | "2" | "3" | "s" | "z" | "fast" | "g") {
         bail!("invalid integral value '{}' in '-O{}'", inv.opt_level, inv.opt_level);
     }
+    // `-v` without inputs prints the version, as clang's does (zlib's
+    // configure runs `$CC -v` and looks for "clang" or "gcc" in it).
+    if inv.verbose && inv.inputs.is_empty() && inv.mode == Mode::Link {
+        inv.print_version = true;
+    }
     Ok(inv)
+}
+
+/// Replaces each `@file` argument by the arguments the file holds, as clang
+/// does (build systems pass long command lines that way): separated by
+/// white space, with `'...'`, `"..."` and `\` quoting, `@file` in a file
+/// relative to that file's folder. An `@name` that is not a file stays as
+/// it is.
+fn expand_response_files(args: &[String]) -> Result<Vec<String>> {
+    fn expand(args: Vec<String>, base: Option<&Path>, depth: usize, out: &mut Vec<String>) -> Result<()> {
+        for arg in args {
+            let Some(name) = arg.strip_prefix('@').filter(|n| !n.is_empty()) else {
+                out.push(arg);
+                continue;
+            };
+            let path = match base {
+                Some(dir) if Path::new(name).is_relative() => dir.join(name),
+                _ => PathBuf::from(name),
+            };
+            if !path.is_file() {
+                out.push(arg);
+                continue;
+            }
+            if depth >= 16 {
+                bail!("response file {} nests too deeply (a loop of @files?)", path.display());
+            }
+            let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read response file {}", path.display()))?;
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            expand(tokenize_response_file(&text), Some(&dir), depth + 1, out)?;
+        }
+        Ok(())
+    }
+    let mut out = Vec::with_capacity(args.len());
+    expand(args.to_vec(), None, 0, &mut out)?;
+    Ok(out)
+}
+
+/// Splits a response file the way clang does on Unix (LLVM's GNU rules).
+fn tokenize_response_file(text: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    let mut token = String::new();
+    let mut in_token = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {
+                if in_token {
+                    tokens.push(std::mem::take(&mut token));
+                    in_token = false;
+                }
+            }
+            '\\' => {
+                in_token = true;
+                if let Some(next) = chars.next() {
+                    token.push(next);
+                }
+            }
+            '\'' | '"' => {
+                in_token = true;
+                while let Some(q) = chars.next() {
+                    match q {
+                        q if q == c => break,
+                        '\\' => {
+                            if let Some(next) = chars.next() {
+                                token.push(next);
+                            }
+                        }
+                        q => token.push(q),
+                    }
+                }
+            }
+            c => {
+                in_token = true;
+                token.push(c);
+            }
+        }
+    }
+    if in_token {
+        tokens.push(token);
+    }
+    tokens
 }
 
 /// The number of `--in-memory=K`: 0 (the default memory again) or a memory
@@ -375,6 +461,38 @@ mod tests {
         assert!(err(&["--in-memory=256", "a.c"]).contains("go up to 255"));
         assert!(err(&["--in-memory=10", "a.c"]).contains("reserved"));
         assert!(err(&["--in-memory=x", "a.c"]).contains("expected a memory number"));
+    }
+
+    #[test]
+    fn response_files_expand_in_place() {
+        let dir = std::env::temp_dir().join(format!("mmcc-args-rsp-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("sub/inner.rsp"), "-DINNER 'b c.o'\n").unwrap();
+        std::fs::write(dir.join("link.rsp"), "-O2 \"a b.o\" x\\ y.o\n  -Wl,--foo @sub/inner.rsp\n").unwrap();
+        let outer = format!("@{}", dir.join("link.rsp").display());
+        let inv = p(&["--in-memory=3", &outer, "-o", "app.wasm"]);
+        let files: Vec<String> = inv.inputs.iter().map(|i| i.path.display().to_string()).collect();
+        assert_eq!(files, ["a b.o", "x y.o", "b c.o"]);
+        assert!(inv.inputs.iter().all(|i| i.memory == 3));
+        assert_eq!(inv.compile_flags, ["-O2", "-DINNER"]);
+        assert_eq!(inv.link_flags, ["-Wl,--foo"]);
+        assert_eq!(inv.output, Some(PathBuf::from("app.wasm")));
+        // Not a file: an input named "@missing", as with clang.
+        let inv = p(&["@missing-response-file", "a.c"]);
+        assert_eq!(inv.inputs[0].path, PathBuf::from("@missing-response-file"));
+        // A file that names itself is an error, not a hang.
+        std::fs::write(dir.join("loop.rsp"), "@loop.rsp").unwrap();
+        let looped = format!("@{}", dir.join("loop.rsp").display());
+        let err = parse(&[looped], false).unwrap_err().to_string();
+        assert!(err.contains("nests too deeply"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn v_alone_prints_the_version() {
+        assert!(p(&["-v"]).print_version);
+        let inv = p(&["-v", "a.c"]);
+        assert!(inv.verbose && !inv.print_version);
     }
 
     #[test]
