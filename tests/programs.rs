@@ -20,6 +20,14 @@
 //!   `// also: parts/lib.c`       more sources of the same program (other
 //!                                translation units), relative to the file
 //!
+//! At -O2 each program is also built a third way, as a whole program in a
+//! library memory K (`mmcc --in-memory=K`, K a memory the program does not
+//! use): its code, data, stack, heap and C library then live in memory K,
+//! its `__memory(N)` accesses keep memory N, and WASI goes through memory
+//! K's adapter. It must print the same, and the default memory must hold no
+//! static data at all (checked in the module). A program that cannot be
+//! retargeted says why: `// library: no <reason>`.
+//!
 //! BLESS=1 writes `<name>.expected` from the plain build. Adding a test is
 //! adding a file. `cargo test --release --test programs -- NAME` runs the
 //! programs whose file name contains NAME.
@@ -40,6 +48,8 @@ struct Program {
     also: Vec<PathBuf>,
     exit: i32,
     expected: Option<String>,
+    /// Why the program cannot be built into a library memory, if it cannot.
+    no_library: Option<String>,
 }
 
 struct Outcome {
@@ -74,6 +84,53 @@ fn load(path: &Path) -> Program {
         also: words(directive("also:")).into_iter().map(|f: String| path.parent().unwrap().join(f)).collect(),
         exit: directive("exit:").map(|v| v.parse().expect("exit code")).unwrap_or(0),
         expected: std::fs::read_to_string(expected_path).ok(),
+        no_library: directive("library: no"),
+    }
+}
+
+/// The library memory for the whole-program build: the first memory from 5
+/// on that the program does not name itself.
+fn library_memory(p: &Program) -> u32 {
+    let mut text = std::fs::read_to_string(&p.path).unwrap();
+    for f in &p.also {
+        text.push_str(&std::fs::read_to_string(f).unwrap());
+    }
+    text.push_str(&p.multi_flags.join(" "));
+    (5..).find(|k| !text.contains(&format!("({k})")) && !text.contains(&format!("={k}:")) && !text.contains(&format!("({k},"))).unwrap()
+}
+
+/// Builds `p` whole-program into library memory `memory` with mmcc.
+fn build_in_library_memory(p: &Program, opt: &str, memory: u32, out: &Path) -> Result<(), String> {
+    let o = Command::new(env!("CARGO_BIN_EXE_mmcc"))
+        .args(&p.multi_flags)
+        .arg(opt)
+        .args(&p.flags)
+        .arg(format!("--in-memory={memory}"))
+        .arg(&p.path)
+        .args(&p.also)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .map_err(|e| format!("cannot run mmcc: {e}"))?;
+    if !o.status.success() {
+        return Err(format!("build in memory {memory} failed:\n{}", String::from_utf8_lossy(&o.stderr)));
+    }
+    Ok(())
+}
+
+/// A whole program in memory K: no static data in the default memory, and
+/// memory K used.
+fn check_library_placement(wasm: &Path, memory: u32) -> Result<(), String> {
+    let bytes = std::fs::read(wasm).map_err(|e| e.to_string())?;
+    wasmparser::Validator::new().validate_all(&bytes).map_err(|e| format!("wasmparser: {e}"))?;
+    let report = mmcc::inspect::inspect(&bytes).map_err(|e| e.to_string())?;
+    let default = &report.memories[0];
+    if default.data_bytes != 0 {
+        return Err(format!("the default memory holds {} bytes of static data; all of it belongs in memory {memory}", default.data_bytes));
+    }
+    match report.memories.get(memory as usize) {
+        Some(m) if m.instructions > 0 && m.data_bytes > 0 => Ok(()),
+        _ => Err(format!("memory {memory} has no instructions or no data")),
     }
 }
 
@@ -190,6 +247,20 @@ fn test_program(p: &Program, opt: &str, dir: &Path) -> Result<(), Vec<String>> {
     check(p, "mmcc build on V8", run_node(p, &multi), &mut failures);
     check(p, "plain build on wasmtime", run_wasmtime(p, &plain), &mut failures);
     check(p, "plain build on V8", run_node(p, &plain), &mut failures);
+    if opt == "-O2" && p.no_library.is_none() {
+        let memory = library_memory(p);
+        let library = dir.join(format!("{stem}.in{memory}.wasm"));
+        match build_in_library_memory(p, opt, memory, &library) {
+            Err(e) => failures.push(e),
+            Ok(()) => {
+                if let Err(e) = check_library_placement(&library, memory) {
+                    failures.push(e);
+                }
+                check(p, &format!("build in memory {memory} on wasmtime"), run_wasmtime(p, &library), &mut failures);
+                check(p, &format!("build in memory {memory} on V8"), run_node(p, &library), &mut failures);
+            }
+        }
+    }
     if failures.is_empty() {
         Ok(())
     } else {

@@ -156,8 +156,9 @@ pub fn memory_objects(tc: &Toolchain, inv: &Invocation, memory: u32, whole_progr
     if wasi {
         objects.push(adapter(tc, inv, &dir, memory, stamp)?);
     }
-    if !whole_program {
-        objects.push(compile_cached(inv, &tc.root.join("runtime/memory/library.c"), &dir, memory, &["-DMMCC_LIBRARY_MEMORY=1"], stamp)?);
+    if !nostdlib(inv) {
+        let defines: &[&str] = if whole_program { &["-DMMCC_WHOLE_PROGRAM=1"] } else { &[] };
+        objects.push(compile_cached(inv, &tc.root.join("runtime/memory/library.c"), &dir, memory, defines, stamp)?);
     }
     if !nostdlib(inv) {
         let mut libraries = Vec::new();
@@ -183,7 +184,7 @@ fn nostdlib(inv: &Invocation) -> bool {
 }
 
 /// A retargeted copy of a system object or archive, made once per memory.
-fn retargeted_copy(dir: &Path, source: &Path, memory: u32, role: Role, stamp: u64) -> Result<PathBuf> {
+pub fn retargeted_copy(dir: &Path, source: &Path, memory: u32, role: Role, stamp: u64) -> Result<PathBuf> {
     let bytes = std::fs::read(source).with_context(|| format!("cannot read {}", source.display()))?;
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (bytes.len(), stamp, memory, role == Role::Api).hash(&mut h);

@@ -5,6 +5,7 @@ use crate::driver::args::Invocation;
 use crate::driver::run_command;
 use crate::toolchain::{Toolchain, TRIPLE};
 use crate::finalize::{self, MemoryImport};
+use crate::object::retarget::Role;
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -100,7 +101,19 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[(String, u32)], output: &
     // Each memory whose heap or string functions the program calls gets its
     // runtime, after the user's inputs (the C library comes later still).
     for memory in runtime::memories_needed(&objects) {
-        cmd.args(runtime::objects_for(tc, inv, memory, plan.memories.contains_key(&memory))?);
+        let runtime = runtime::objects_for(tc, inv, memory, plan.memories.contains_key(&memory))?;
+        match plan.whole_program {
+            // A whole program in memory K keeps nothing in the default
+            // memory: the runtimes' own state goes to memory K too.
+            Some(k) => {
+                for object in runtime {
+                    cmd.arg(library::retargeted_copy(&runtime::cache_dir(tc)?, &object, k, Role::Internal, runtime::cache_stamp(tc)?)?);
+                }
+            }
+            None => {
+                cmd.args(runtime);
+            }
+        }
     }
     // Each library memory's start files, adapter, exit hook and C library.
     for &memory in plan.memories.keys() {

@@ -474,6 +474,11 @@ impl<'a> Retargeting<'a> {
             "__stack_pointer" if kind == 2 => library::stack_pointer(memory),
             "__heap_base" if kind == 1 => library::heap_base(memory),
             "__heap_end" if kind == 1 => library::heap_end(memory),
+            // The default memory's runtime (`mm_malloc(0, n)`, `mm_strlen(0, s)`)
+            // is memory K's in code whose default memory is memory K.
+            _ if kind == 0 && crate::runtime::memory_of_symbol(name) == Some(0) => {
+                crate::runtime::symbol(memory, &name[crate::runtime::symbol(0, "").len()..])
+            }
             "__tls_base" | "__tls_size" | "__tls_align" | "__wasm_init_tls" => {
                 bail!("the object uses thread-local storage (`{name}`: _Thread_local or -pthread); it cannot be retargeted")
             }
