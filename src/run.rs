@@ -19,6 +19,8 @@ pub struct RunOptions {
     /// the host grows the memory to fit them (within its maximum) and
     /// writes them at address 0 before the program starts.
     pub import_data: Vec<(String, Vec<u8>)>,
+    /// Environment variables of the program (none by default).
+    pub env: Vec<(String, String)>,
 }
 
 /// What a run produced.
@@ -47,6 +49,9 @@ pub fn run_module(name: &str, bytes: &[u8], options: &RunOptions) -> Result<RunR
     let mut argv = vec![name.to_string()];
     argv.extend(options.args.iter().cloned());
     builder.args(&argv);
+    for (name, value) in &options.env {
+        builder.env(name, value);
+    }
     for (host, guest) in &options.dirs {
         builder
             .preopened_dir(host, guest, wasmtime_wasi::FsPerms::ReadWrite)

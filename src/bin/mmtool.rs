@@ -25,6 +25,10 @@ enum Command {
         /// bytes (from address 0; the memory grows to fit).
         #[arg(long = "import-memory", value_name = "MODULE.FIELD=FILE")]
         import_memories: Vec<String>,
+        /// Set an environment variable of the program (the environment is
+        /// empty otherwise).
+        #[arg(long = "env", value_name = "NAME=VALUE")]
+        env: Vec<String>,
         /// Arguments for the program.
         #[arg(last = true)]
         args: Vec<String>,
@@ -63,7 +67,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Run { module, dirs, import_memories, args } => {
+        Command::Run { module, dirs, import_memories, env, args } => {
             let bytes = std::fs::read(&module).with_context(|| format!("cannot read {}", module.display()))?;
             let dirs = dirs
                 .iter()
@@ -83,7 +87,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     Ok((key.to_string(), bytes))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let options = mmcc::run::RunOptions { args, dirs, capture: false, import_data };
+            let env = env
+                .iter()
+                .map(|spec| match spec.split_once('=') {
+                    Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+                    _ => anyhow::bail!("--env {spec}: expected NAME=VALUE"),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let options = mmcc::run::RunOptions { args, dirs, capture: false, import_data, env };
             let result = mmcc::run::run_module(&module.to_string_lossy(), &bytes, &options)?;
             Ok(ExitCode::from(result.exit_code.clamp(0, 255) as u8))
         }

@@ -2,7 +2,7 @@
 // multi-memory modules). Used by the test suite as the second engine.
 //
 //   node run.mjs [--dump-memories DIR] [--import-memory MODULE.FIELD=FILE]...
-//                module.wasm [args...]
+//                [--dir HOST[::GUEST]]... [--env NAME=VALUE]... module.wasm [args...]
 //
 // Prints what the program prints and exits with its exit code. Memories the
 // module imports (other than WASI's) are created by this host at the size
@@ -10,12 +10,17 @@
 // address 0 (growing it to fit) before the program starts. With --dump-memories, every exported memory is written
 // to DIR/<export>.bin after the run, and every host memory to
 // DIR/import:<module>.<field>.bin, so the host can check each memory's bytes.
+// --dir makes a host folder visible to the program (as GUEST, default the
+// same path), --env sets an environment variable (the environment is empty
+// otherwise), as `mmtool run` does on wasmtime.
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { WASI } from 'node:wasi';
 
 let argv = process.argv.slice(2);
 let dumpDir = null;
 const importData = new Map();
+const preopens = {};
+const env = {};
 for (;;) {
   if (argv[0] === '--dump-memories') {
     dumpDir = argv[1];
@@ -28,6 +33,19 @@ for (;;) {
       process.exit(2);
     }
     importData.set(spec.slice(0, eq), new Uint8Array(await readFile(spec.slice(eq + 1))));
+    argv = argv.slice(2);
+  } else if (argv[0] === '--dir') {
+    const [host, guest] = (argv[1] ?? '').split('::');
+    preopens[guest ?? host] = host;
+    argv = argv.slice(2);
+  } else if (argv[0] === '--env') {
+    const spec = argv[1] ?? '';
+    const eq = spec.indexOf('=');
+    if (eq <= 0) {
+      console.error(`run.mjs: --env ${spec}: expected NAME=VALUE`);
+      process.exit(2);
+    }
+    env[spec.slice(0, eq)] = spec.slice(eq + 1);
     argv = argv.slice(2);
   } else {
     break;
@@ -76,7 +94,7 @@ function memoryImports(bytes) {
 }
 
 const bytes = new Uint8Array(await readFile(path));
-const wasi = new WASI({ version: 'preview1', args: [path, ...args], env: {}, returnOnExit: true });
+const wasi = new WASI({ version: 'preview1', args: [path, ...args], env, preopens, returnOnExit: true });
 const module = await WebAssembly.compile(bytes);
 const imports = wasi.getImportObject();
 const hostMemories = [];
