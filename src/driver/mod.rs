@@ -104,8 +104,10 @@ impl Driver {
 
         let temp = TempDir::new(self.inv.save_temps)?;
         let mut failed = false;
-        let mut objects: Vec<(PathBuf, PathBuf)> = Vec::new(); // (input, object)
-        for input in &sources {
+        // The object of each source, by its index in the inputs (a file may
+        // be given twice, e.g. into two library memories).
+        let mut objects: std::collections::HashMap<usize, PathBuf> = std::collections::HashMap::new();
+        for (index, input) in self.inv.inputs.iter().enumerate().filter(|(_, i)| i.language != Language::Linker) {
             let object = match self.inv.mode {
                 Mode::Compile => self.inv.output.clone().unwrap_or_else(|| object_name(&input.path)),
                 _ => temp.path(&input.path, "o"),
@@ -114,7 +116,7 @@ impl Driver {
                 failed = true;
                 continue;
             }
-            objects.push((input.path.clone(), object));
+            objects.insert(index, object);
         }
         if failed {
             return Ok(Outcome::Failed(1));
@@ -132,8 +134,7 @@ impl Driver {
             .map(|item| match item {
                 LinkItem::Arg(a, memory) => (a.clone(), *memory),
                 LinkItem::Source(i) => {
-                    let path = &self.inv.inputs[*i].path;
-                    let (_, object) = objects.iter().find(|(p, _)| p == path).expect("every source was compiled");
+                    let object = &objects[i];
                     // Already retargeted by compile().
                     (object.to_string_lossy().into_owned(), 0)
                 }

@@ -208,7 +208,7 @@ fn function_source(f: &Function) -> String {
              \x20   uint32_t n = (uint32_t)p{len} < SCRATCH ? (uint32_t)p{len} : SCRATCH;\n\
              \x20   int32_t e = __imported_wasi_snapshot_preview1_{name}(scratch_address(0), (int32_t)n);\n\
              \x20   if (e != 0) return e;\n\
-             \x20   to_k((uint32_t)p{i}, 0, n);\n\
+             \x20   to_k((uint32_t)p{i}, (uint32_t)scratch_address(0), n);\n\
              \x20   p{i} += (int32_t)n;\n\
              \x20   p{len} -= (int32_t)n;\n\
              \x20 }}\n\
@@ -217,10 +217,17 @@ fn function_source(f: &Function) -> String {
         return s;
     }
     s.push_str("  struct scratch f = {0};\n");
-    // Before the call: copy in, reserve space for what the host writes.
+    // Before the call: results first (they have fixed sizes), then copy in
+    // and reserve space for what the host writes, shortening buffers to the
+    // space that is left.
+    for (i, p) in f.params.iter().enumerate() {
+        if let Result(size) = *p {
+            s.push_str(&format!("  p{i} = reserve(&f, {size}, 8);\n  if (p{i} < 0) return WASI_ENOMEM;\n"));
+        }
+    }
     for (i, p) in f.params.iter().enumerate() {
         match *p {
-            I32 | I64 | Len | TableBuffer => {}
+            I32 | I64 | Len | TableBuffer | Result(_) => {}
             In { len } => s.push_str(&format!(
                 "  p{i} = bytes_in(&f, (uint32_t)a{i}, (uint32_t)a{len});\n  if (p{i} < 0) return WASI_ENAMETOOLONG;\n"
             )),
@@ -232,7 +239,6 @@ fn function_source(f: &Function) -> String {
                     "  p{i} = reserve(&f, (uint32_t)p{len}, 1);\n  if (p{i} < 0) return WASI_ENAMETOOLONG;\n"
                 ));
             }
-            Result(size) => s.push_str(&format!("  p{i} = reserve(&f, {size}, 8);\n  if (p{i} < 0) return WASI_ENOMEM;\n")),
             Ciovecs { count } => s.push_str(&format!(
                 "  p{i} = iovecs(&f, (uint32_t)a{i}, (uint32_t)a{count}, 1, &p{count});\n  if (p{i} < 0) return WASI_ENOMEM;\n"
             )),

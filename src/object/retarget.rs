@@ -387,8 +387,12 @@ impl<'a> Retargeting<'a> {
                         if kind == 0 && library::WASI_MODULES.contains(&module.as_str()) {
                             let adapter = library::wasi_function(memory, &field);
                             self.summary.wasi_functions.insert(field.clone());
-                            new_imports[import] = ("env".to_string(), adapter.clone());
-                            Symbol::Indexed { kind, flags: flags | WASM_SYM_EXPLICIT_NAME, index, name: Some(adapter) }
+                            // An ordinary undefined function: the adapter
+                            // defines it, and without the adapter
+                            // (--memory=K:wasi=deny) it is a link error, not
+                            // an import.
+                            new_imports[import] = ("env".to_string(), adapter);
+                            Symbol::Indexed { kind, flags: flags & !WASM_SYM_EXPLICIT_NAME, index, name: None }
                         } else if kind == 0 && module != "env" {
                             // A function of the host: it receives memory-K
                             // addresses, as the library's code meant them.
