@@ -13,7 +13,8 @@
  * uncompress. It prints the sizes and the CRC-32 of the input twice: as
  * zlib computes it in memory 3 and as a small table-driven CRC here
  * computes it in memory 0. With OUTPUT it also writes deflate's stream
- * (zlib format) there.
+ * (zlib format) there, and OUTPUT.gz with zlib's gzopen/gzwrite, which it
+ * reads back with gzread: zlib's own file I/O, through memory 3's C library.
  *
  * Exit code 0 when everything matched, 1 otherwise.
  */
@@ -161,6 +162,29 @@ int main(int argc, char **argv) {
             fail("writing the compressed stream");
         }
         free(copy);
+    }
+
+    /* A gzip file, written and read back by zlib itself. */
+    if (argc == 3) {
+        char name[512];
+        snprintf(name, sizeof name, "%s.gz", argv[2]);
+        __memory(3) char *path3 = mm_strdup_to(3, 0, name);
+        static __memory(3) const char write_mode[] = "wb", read_mode[] = "rb";
+        gzFile gz = gzopen(path3, write_mode);
+        int written = gz ? gzwrite(gz, in3, (unsigned)n) : -1;
+        int closed = gz ? gzclose(gz) : -1;
+        __memory(3) Bytef *gzback3 = mm_malloc(3, n + 1);
+        gz = gzopen(path3, read_mode);
+        int got = gz ? gzread(gz, gzback3, (unsigned)n + 1) : -1;
+        if (gz) gzclose(gz);
+        unsigned char *gzback = malloc(n + 1);
+        mm_copy(0, gzback, 3, gzback3, got > 0 ? (size_t)got : 0);
+        int same = written == (int)n && closed == Z_OK && got == (int)n && memcmp(gzback, data, n) == 0;
+        printf("gzip: %s, %d bytes written and %d read back, round trip %s\n", name, written, got, same ? "ok" : "differs");
+        if (!same) fail("gzwrite/gzread round trip");
+        free(gzback);
+        mm_free(3, gzback3);
+        mm_free(3, path3);
     }
 
     /* inflate, CHUNK bytes of input at a time, into memory 3. */

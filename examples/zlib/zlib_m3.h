@@ -110,6 +110,14 @@ uLong adler32(uLong adler, __memory(3) const Bytef *buf, uInt len);
 
 __memory(3) const char *zError(int);
 
+/* gzip files: zlib's code opens, reads and writes them with memory 3's C
+ * library, whose WASI calls go through memory 3's adapter. */
+typedef __memory(3) struct gzFile_s *gzFile;
+gzFile gzopen(__memory(3) const char *path, __memory(3) const char *mode);
+int gzwrite(gzFile file, voidpc buf, unsigned len);
+int gzread(gzFile file, voidpf buf, unsigned len);
+int gzclose(gzFile file);
+
 /* As zlib.h has them: ZLIB_VERSION is a string literal, in the default
  * memory, so with the typed API these do not compile (see README.md);
  * app.c calls deflateInit_/inflateInit_ with a memory-3 copy instead. */

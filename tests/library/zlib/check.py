@@ -10,6 +10,7 @@
 
 Each prints one line per failed check and exits 1 if there was one.
 """
+import gzip
 import random
 import re
 import struct
@@ -78,6 +79,14 @@ def app(input_path, stdout_path, stream_path=None):
             problems.append(f"the stream the app wrote does not decompress: {e}")
         if same_zlib and stream != reference:
             problems.append("the stream differs from Python's zlib.compress(data, 6) (same zlib version)")
+        m = field(r"^gzip: .*, (-?\d+) bytes written and (-?\d+) read back, round trip (\S+)$")
+        if m and (int(m.group(1)) != len(data) or int(m.group(2)) != len(data) or m.group(3) != "ok"):
+            problems.append(f"gzip: {m.group(0)}")
+        try:
+            if gzip.decompress(Path(stream_path + ".gz").read_bytes()) != data:
+                problems.append("the gzip file the app wrote decompresses to other bytes")
+        except (OSError, EOFError) as e:
+            problems.append(f"the gzip file the app wrote does not decompress: {e}")
     return problems
 
 
