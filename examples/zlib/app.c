@@ -24,6 +24,14 @@
 #include <string.h>
 
 #ifdef ZLIB_APP_USE_PRAGMA
+/* The system headers zconf.h includes, first, so that their declarations
+ * (read(), ...) keep their memory-0 pointers: inside the pragma only
+ * zlib's own are to be declared. */
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <unistd.h>
 /* zlib.h's declarations with every pointer in memory 3. */
 #pragma mmcc memory(push, 3)
 #include <zlib.h>
