@@ -55,7 +55,15 @@ pub struct MemoryImport {
 /// linker laid it out, which is the number in the source).
 /// With `default_private`, the default memory is not exported (a module
 /// that imports WASI functions needs it, and is an error).
-pub fn finish(bytes: &[u8], imports: &[MemoryImport], default_private: bool, source_name: impl Fn(u32) -> String) -> Result<Vec<u8>> {
+/// With `compact` (a link without -g), memory indices are written in the
+/// fewest bytes ([`compact_memory_indices`]).
+pub fn finish(
+    bytes: &[u8],
+    imports: &[MemoryImport],
+    default_private: bool,
+    compact: bool,
+    source_name: impl Fn(u32) -> String,
+) -> Result<Vec<u8>> {
     let layout = Layout::read(bytes)?;
     let memories = layout.memory_count();
     if default_private {
@@ -74,9 +82,106 @@ pub fn finish(bytes: &[u8], imports: &[MemoryImport], default_private: bool, sou
         renumbered = module;
         (&renumbered, new_index)
     };
+    let compacted = if compact { compact_memory_indices(module)? } else { None };
+    let module = compacted.as_deref().unwrap_or(module);
     let mut names: Vec<(u32, String)> = (0..memories).map(|m| (new_index[m as usize], source_name(m))).collect();
     names.sort();
     name_memories(module, &names)
+}
+
+/// Writes every memory index in the code in the fewest bytes it needs.
+///
+/// In objects a memory index is a 5-byte LEB128, so that the linker can
+/// rewrite it in place; in the linked module nothing relocates it any more,
+/// and one byte holds any index below 128: a memory-N access is then one
+/// byte longer than its memory-0 form, not five (which on code that
+/// accesses only memory K, retargeted code, costs about 40% of its size).
+/// Every other byte of the code is copied. DWARF holds code offsets, which
+/// move: it is dropped (this runs only for links without -g, whose DWARF
+/// comes from prebuilt libraries such as Debian's wasi-libc). Returns None
+/// when nothing changes.
+pub fn compact_memory_indices(bytes: &[u8]) -> Result<Option<Vec<u8>>> {
+    let mut code = None;
+    for payload in Parser::new(0).parse_all(bytes) {
+        if let Payload::CodeSectionStart { unchecked_range, .. } = payload? {
+            code = Some(unchecked_range);
+        }
+    }
+    let Some(range) = code else { return Ok(None) };
+    let (start, end) = (range.start as usize, range.end as usize);
+    let reader = wasmparser::CodeSectionReader::new(wasmparser::BinaryReader::new(&bytes[start..end], start as u64))?;
+    let mut contents = Vec::with_capacity(end - start);
+    crate::marker::write_u32(&mut contents, reader.count());
+    let mut changed = false;
+    let mut operands = MemoryOperands::default();
+    for body in reader {
+        let body = body?;
+        let body_range = body.range();
+        let (body_start, body_end) = (body_range.start as usize, body_range.end as usize);
+        let mut operators = wasmparser::OperatorsReader::new(body.get_binary_reader_for_operators()?);
+        let mut out = Vec::with_capacity(body_end - body_start);
+        let mut copied = body_start;
+        while !operators.eof() {
+            let op_start = operators.original_position() as usize;
+            operands.memories.clear();
+            operators.visit_operator(&mut operands)?;
+            if operands.memories.is_empty() {
+                continue;
+            }
+            let op_end = operators.original_position() as usize;
+            for immediate in crate::memory_operands::immediates(&bytes[op_start..op_end], op_start)? {
+                if let crate::memory_operands::Immediate::Index { at, len, value } = immediate {
+                    let mut short = Vec::with_capacity(5);
+                    crate::marker::write_u32(&mut short, value);
+                    if short.len() < len {
+                        out.extend_from_slice(&bytes[copied..at]);
+                        out.extend_from_slice(&short);
+                        copied = at + len;
+                    }
+                }
+            }
+        }
+        if copied != body_start {
+            changed = true;
+        }
+        out.extend_from_slice(&bytes[copied..body_end]);
+        crate::marker::write_u32(&mut contents, out.len() as u32);
+        contents.extend_from_slice(&out);
+    }
+    if !changed {
+        return Ok(None);
+    }
+    // The code section's header: id 10 and the new size, before `start`.
+    let header_start = (0..start).rev().find(|&h| bytes[h] == 10 && {
+        let mut r = wasmparser::BinaryReader::new(&bytes[h + 1..start], 0);
+        r.read_var_u32().ok() == Some((end - start) as u32) && r.eof()
+    });
+    let header_start = header_start.context("cannot find the code section's header")?;
+    let mut module = Vec::with_capacity(bytes.len());
+    module.extend_from_slice(&bytes[..header_start]);
+    module.push(10);
+    crate::marker::write_u32(&mut module, contents.len() as u32);
+    module.extend_from_slice(&contents);
+    copy_sections_without(&bytes[end..], &mut module, |name| name.starts_with(".debug_"))?;
+    Ok(Some(module))
+}
+
+/// Copies a sequence of sections, leaving out the custom sections whose
+/// name `drop` selects.
+fn copy_sections_without(bytes: &[u8], out: &mut Vec<u8>, drop: impl Fn(&str) -> bool) -> Result<()> {
+    let mut reader = wasmparser::BinaryReader::new(bytes, 0);
+    while !reader.eof() {
+        let start = reader.original_position() as usize;
+        let id = reader.read_u8()?;
+        let size = reader.read_var_u32()? as usize;
+        let body_start = reader.original_position() as usize;
+        let body = reader.read_bytes(size)?;
+        if id == 0 && drop(wasmparser::BinaryReader::new(body, 0).read_string()?) {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..body_start + size]);
+    }
+    Ok(())
 }
 
 /// Moves the memories named in `imports` into the import section (and
@@ -146,7 +251,13 @@ fn name_memories(bytes: &[u8], names: &[(u32, String)]) -> Result<Vec<u8>> {
         let body_start = reader.original_position() as usize;
         let body = reader.read_bytes(size)?;
         let mut body_reader = wasmparser::BinaryReader::new(body, body_start as u64);
-        if id != 0 || body_reader.read_string()? != "name" {
+        let name = if id == 0 { Some(body_reader.read_string()?) } else { None };
+        // Objects say that they were retargeted; the module needs no record
+        // of it (the linker concatenates such sections).
+        if name == Some(crate::object::retarget::SECTION_NAME) {
+            continue;
+        }
+        if name != Some("name") {
             out.extend_from_slice(&bytes[start..body_start + size]);
             continue;
         }

@@ -143,7 +143,7 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[(String, u32)], output: &
         (_, Some(name)) => name.to_string(),
         (n, None) => format!("memory{n}"),
     };
-    match finalize::finish(&bytes, &imports, default_private, source_name) {
+    match finalize::finish(&bytes, &imports, default_private, !inv.debug_info, source_name) {
         Ok(module) => {
             if inv.verbose {
                 for i in &imports {
