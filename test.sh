@@ -38,6 +38,7 @@ suite "cargo test" cargo test --release --quiet
 suite "diagnostics through mmcc" env MMCC="$PWD/target/release/mmcc" bash tests/diagnostics/check.sh
 suite "diagnostics of the clang plugin" bash tests/diagnostics/check.sh
 suite "patched wasm-ld" bash tests/linker/run.sh
+suite "zlib in memory 3" bash tests/library/zlib/run.sh
 suite "browsers" sh -c 'bash tests/browser/install.sh && python3 tests/browser/run.py'
 suite "benchmarks, quick mode" python3 bench/run.py --quick
 

@@ -159,7 +159,7 @@ impl Driver {
         if let Some(o) = output.or(self.inv.output.as_deref()) {
             cmd.arg("-o").arg(o);
         }
-        cmd.arg(&input.path);
+        cmd.args(language_flag(input)).arg(&input.path);
         run_command(&mut cmd, self.inv.verbose)
     }
 
@@ -205,7 +205,7 @@ impl Driver {
                 cmd.arg("-MF").arg(object.with_extension("d"));
             }
         }
-        cmd.arg("-c").arg("-emit-llvm").arg("-o").arg(&bitcode).arg(&input.path);
+        cmd.arg("-c").arg("-emit-llvm").arg("-o").arg(&bitcode).args(language_flag(input)).arg(&input.path);
         if run_command(&mut cmd, self.inv.verbose)? != 0 {
             return Ok(false);
         }
@@ -282,6 +282,22 @@ impl Driver {
         };
         std::fs::write(object, multi).with_context(|| format!("cannot write {}", object.display()))?;
         Ok(true)
+    }
+}
+
+/// `-x c` / `-x c++` before an input, so that clang compiles it as the
+/// language mmcc decided (`-x` on mmcc's command line, `mmcc++` for `.c`
+/// files, standard input), whatever its name says; preprocessed files
+/// (`.i`, `.ii`) keep clang's own handling.
+fn language_flag(input: &Input) -> Vec<&'static str> {
+    let ext = input.path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+    if matches!(ext.as_str(), "i" | "ii") {
+        return Vec::new();
+    }
+    match input.language {
+        Language::C => vec!["-x", "c"],
+        Language::Cxx => vec!["-x", "c++"],
+        Language::Linker => Vec::new(),
     }
 }
 
