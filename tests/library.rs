@@ -261,6 +261,9 @@ fn bad_inputs_get_clear_errors() {
     // A symbol memory 3's code needs that nothing in memory 3 defines.
     let e = fails(&[&src("bad/notify_app.c"), "--in-memory=3", &src("bad/needs_app.c"), "-o", s(&out)]);
     assert!(e.contains("undefined symbol `app_callback` in memory 3"), "{e}");
+    // A library API that the application's C library has too.
+    let e = fails(&[&app, "--in-memory=3", &lib, &src("bad/clash.c"), "-o", s(&out)]);
+    assert!(e.contains("clash.o, linked into memory 3, defines `strlcpy`") && e.contains("the application's C library defines too"), "{e}");
     // No code in the default memory, code in two library memories.
     let e = fails(&["--in-memory=3", &lib, "--in-memory=4", &src("bad/needs_app.c"), "-o", s(&out)]);
     assert!(e.contains("a whole program lives in one memory"), "{e}");

@@ -36,6 +36,9 @@ use std::path::{Path, PathBuf};
 pub struct LibraryMemory {
     /// Where its code comes from, for messages.
     pub origins: Vec<String>,
+    /// The symbols its code makes visible under their own names (its API),
+    /// with the file that defines each.
+    pub api: Vec<(String, String)>,
 }
 
 /// The link inputs with library code retargeted, and the library memories.
@@ -98,12 +101,16 @@ pub fn plan(tc: &Toolchain, items: &[(String, u32)], temp: &Path) -> Result<Plan
                 default_memory_inputs |= bytes.starts_with(b"\0asm") || bytes.starts_with(crate::object::archive::MAGIC);
             }
             for k in retargeted {
-                plan.memories.entry(k).or_default().origins.push(origin.clone());
+                let entry = plan.memories.entry(k).or_default();
+                entry.origins.push(origin.clone());
+                entry.api.extend(api_of_retargeted(&bytes).into_iter().map(|name| (name, origin.clone())));
             }
             plan.items.push(item.clone());
             continue;
         }
-        let (out, _) = retarget_file(&bytes, memory, role, &origin)?;
+        let (out, summary) = retarget_file(&bytes, memory, role, &origin)?;
+        let entry = plan.memories.entry(memory).or_default();
+        entry.api.extend(summary.api.into_iter().map(|name| (name, origin.clone())));
         let stem = file.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "input".into());
         let path = temp.join(format!("m{memory}-{n}-{stem}"));
         n += 1;
@@ -111,7 +118,9 @@ pub fn plan(tc: &Toolchain, items: &[(String, u32)], temp: &Path) -> Result<Plan
         plan.memories.entry(memory).or_default().origins.push(origin);
         plan.items.push(path.to_string_lossy().into_owned());
     }
-    if !default_memory_inputs {
+    if default_memory_inputs {
+        check_api_against_the_c_library(tc, &plan)?;
+    } else {
         match plan.memories.keys().collect::<Vec<_>>()[..] {
             [] => {}
             [k] => plan.whole_program = Some(*k),
@@ -123,6 +132,49 @@ pub fn plan(tc: &Toolchain, items: &[(String, u32)], temp: &Path) -> Result<Plan
         }
     }
     Ok(plan)
+}
+
+/// The API of code retargeted before: the symbols it defines under their
+/// own names.
+fn api_of_retargeted(bytes: &[u8]) -> Vec<String> {
+    let objects: Vec<Vec<u8>> = if bytes.starts_with(crate::object::archive::MAGIC) {
+        crate::object::archive::read(bytes).unwrap_or_default().into_iter().map(|m| m.data).collect()
+    } else {
+        vec![bytes.to_vec()]
+    };
+    objects
+        .iter()
+        .filter(|o| o.starts_with(b"\0asm"))
+        .flat_map(|o| crate::object::archive::defined_symbols(o).unwrap_or_default())
+        .filter(|name| library::parse_symbol(name).is_none() && !name.starts_with("__mmcc_"))
+        .collect()
+}
+
+/// A library memory's API must not define what the application's C
+/// library defines: the application's own calls of, say, `malloc` would
+/// reach the library's and get memory-K addresses as memory-0 pointers.
+fn check_api_against_the_c_library(tc: &Toolchain, plan: &Plan) -> Result<()> {
+    if plan.memories.values().all(|m| m.api.is_empty()) {
+        return Ok(());
+    }
+    let mut libc = std::collections::HashSet::new();
+    for name in ["libc.a", "libc++.a", "libc++abi.a"] {
+        let path = tc.sysroot.join("lib").join(TRIPLE).join(name);
+        if let Ok(bytes) = std::fs::read(&path) {
+            libc.extend(crate::object::archive::index(&bytes).unwrap_or_default());
+        }
+    }
+    for (memory, m) in &plan.memories {
+        let clashes: Vec<&(String, String)> = m.api.iter().filter(|(name, _)| libc.contains(name)).collect();
+        if let Some((name, origin)) = clashes.first() {
+            let others = if clashes.len() > 1 { format!(" (and {} more)", clashes.len() - 1) } else { String::new() };
+            bail!(
+                "{origin}, linked into memory {memory}, defines `{name}`{others}, which the application's C library defines too: \
+                 the application's own calls of `{name}` would reach memory {memory}'s; rename it in the library or make it static"
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The library memories whose code an object or archive holds.

@@ -71,6 +71,23 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Member>> {
     Ok(members)
 }
 
+/// The names in an archive's symbol index (the GNU `/` member), without
+/// reading its members.
+pub fn index(bytes: &[u8]) -> Result<Vec<String>> {
+    if !bytes.starts_with(MAGIC) || bytes.len() < MAGIC.len() + 60 {
+        bail!("not an archive");
+    }
+    let header = &bytes[MAGIC.len()..MAGIC.len() + 60];
+    if !header.starts_with(b"/ ") {
+        return Ok(Vec::new());
+    }
+    let size: usize = std::str::from_utf8(&header[48..58]).ok().and_then(|s| s.trim().parse().ok()).context("malformed index size")?;
+    let data = bytes.get(MAGIC.len() + 60..MAGIC.len() + 60 + size).context("truncated archive index")?;
+    let count = u32::from_be_bytes(data.get(..4).context("truncated archive index")?.try_into().unwrap()) as usize;
+    let names = data.get(4 + 4 * count..).context("truncated archive index")?;
+    Ok(names.split(|b| *b == 0).filter(|n| !n.is_empty()).map(|n| String::from_utf8_lossy(n).into_owned()).take(count).collect())
+}
+
 /// The symbols a wasm object defines for other objects (what an archive
 /// index lists): defined, not local.
 pub fn defined_symbols(object: &[u8]) -> Result<Vec<String>> {
@@ -177,6 +194,8 @@ mod tests {
         ];
         let bytes = write(&members).unwrap();
         assert_eq!(read(&bytes).unwrap(), members);
+        // Not wasm objects: an empty index.
+        assert!(index(&bytes).unwrap().is_empty());
         assert!(read(b"not an archive").is_err());
         // A truncated archive is an error, not a panic.
         assert!(read(&bytes[..bytes.len() - 3]).is_err());
