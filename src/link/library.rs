@@ -247,8 +247,26 @@ pub fn retargeted_copy(dir: &Path, source: &Path, memory: u32, role: Role, stamp
         let (retargeted, _) = retarget_file(&bytes, memory, role, &source.display().to_string())
             .with_context(|| format!("internal error: cannot build memory {memory}'s copy of {}", source.display()))?;
         write_atomically(&out, &retargeted)?;
+        prune_stale(dir, &format!("m{memory}-"), &format!("-{name}"), &out);
     }
     Ok(out)
+}
+
+/// Removes the copies that an earlier mmcc build made of the same file
+/// (`<prefix><hash><suffix>` other than `keep`), once they are an hour old,
+/// so that the cache does not grow by a C library at every rebuild of mmcc.
+fn prune_stale(dir: &Path, prefix: &str, suffix: &str, keep: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let hour = std::time::Duration::from_secs(3600);
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let old = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok()).is_some_and(|age| age > hour);
+        let middle = name.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(suffix));
+        if path != keep && old && middle.is_some_and(|hash| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit())) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 /// Memory K's WASI adapter, generated and compiled once per memory.
