@@ -223,6 +223,37 @@ fn prebuilt_objects_and_archives_of_stock_clang_are_retargeted() {
     assert_eq!(std::fs::read(&again).unwrap(), std::fs::read(&retargeted).unwrap());
 }
 
+#[test]
+fn a_cxx_library_with_libcxx_and_static_objects() {
+    let wasm = tmp("cxx.wasm");
+    let o = Command::new(env!("CARGO_BIN_EXE_mmcc"))
+        .args(["--driver-mode=g++", "-O2", &src("cxx/app.cpp"), "--in-memory=6", &src("cxx/lib.cpp"), "-o", s(&wasm)])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let reference = tmp("cxx-plain.wasm");
+    let o = Command::new("clang++-19")
+        .args(["--target=wasm32-wasi", "-fuse-ld=lld", "-O2", "-fno-exceptions", "-isystem"])
+        .arg(root().join("runtime/include"))
+        .args([src("cxx/app.cpp"), src("cxx/lib.cpp")])
+        .arg("-o")
+        .arg(&reference)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let expected = String::from_utf8(wasmtime(&reference, &[], &[], &[]).stdout).unwrap();
+    assert!(expected.contains("registry constructed") && expected.contains("destroyed with 8 words"), "{expected}");
+    let sorted = |s: &str| {
+        let mut v: Vec<String> = s.lines().map(String::from).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(&String::from_utf8(wasmtime(&wasm, &[], &[], &[]).stdout).unwrap()), sorted(&expected));
+    assert_eq!(sorted(&v8(&wasm, &[], &[]).1), sorted(&expected));
+    let report = mmcc::inspect::inspect(&std::fs::read(&wasm).unwrap()).unwrap();
+    assert!(report.memories[6].instructions > 1000, "libc++'s code is not in memory 6");
+}
+
 /// Runs mmcc expecting failure; returns its stderr.
 fn fails(args: &[&str]) -> String {
     let o = mmcc(args);

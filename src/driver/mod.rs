@@ -50,6 +50,11 @@ It takes clang's options. Commonly used:
                      min=<pages>, max=<pages>, export=<name>, private, shared,
                      import=<module>.<field> (the host provides it), import-data
   --memory=0:private hide the default memory (a library without WASI calls)
+  --in-memory=<K>    the inputs after it (sources, objects, archives, -l) go to
+                     memory K with their own stack, heap, C library and WASI
+                     (a library in its own memory); --in-memory=0 ends it.
+                     For memory K: --memory=K:stack=<size> (default 64K),
+                     --memory=K:wasi=deny (any WASI call is a link error)
   -save-temps        keep intermediate files (bitcode, LLVM's object)
 
 Environment: MMCC_ROOT (mmcc's source folder), MMCC_CLANG, MMCC_WASM_LD.
