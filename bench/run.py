@@ -23,7 +23,11 @@ What it measures (docs/benchmarks.md explains each build):
   * mmcc's wall time against clang-19 + stock wasm-ld on the sqlite3
     amalgamation (fetched by cargo from the libsqlite3-sys crate), and the
     finalize step's throughput on that module;
-  * why V8 runs B slower than A (memory placement), with the evidence.
+  * why V8 runs B slower than A (memory placement), with the evidence;
+  * libraries in memories of their own (bench/library): zlib compressing and
+    decompressing with zlib in memory 3 against everything in memory 0, what
+    a call into a library memory costs, copies between memories in GB/s, and
+    the code size of retargeted code.
 
 Nothing here asserts a timing: a build or run that fails, or builds that
 disagree on a program's checksum, fail the command.
@@ -678,7 +682,7 @@ The machine is shared: load average {load_before} when the run started, {load_af
 """
 
 
-def report(args, benchmarks, results, metrics, tc, finalize, inv, d2, rounds, loads, date):
+def report(args, benchmarks, results, metrics, tc, finalize, inv, d2, rounds, loads, date, library=None):
     sections = []
     for bench in benchmarks:
         name = bench["name"]
@@ -712,6 +716,7 @@ def report(args, benchmarks, results, metrics, tc, finalize, inv, d2, rounds, lo
           "the crate's wasm32-wasi defines, `-DSQLITE_OMIT_LOAD_EXTENSION`). Wall time of each step, median of "
           f"{tc['rounds']} interleaved rounds (clang, mmcc, clang, ...):\n\n" + tc_text + "\n\n"
         + "## V8: why B is slower than A there\n\n" + V8_TEXT + "\n\n" + investigation_section(inv) + "\n"
+        + ("\n" + library_section(library) if library else "")
     )
 
 
@@ -809,6 +814,109 @@ def targets_section(benchmarks, results, metrics, totals, finalize, inv):
     return "\n".join(lines) + "\n"
 
 
+# ---------------------------------------------------------------- library memories
+
+LIBRARY = BENCH / "library"
+ZLIB_BUILD = ROOT / ".build" / "zlib"
+
+
+def zlib_library():
+    """zlib's libz.a in memory 0, built with its own build system by
+    examples/zlib/build.sh (which fetches the source the first time)."""
+    libz = ZLIB_BUILD / "m0" / "libz.a"
+    run(["bash", ROOT / "examples" / "zlib" / "build.sh"], "building zlib (examples/zlib/build.sh)")
+    if not libz.exists():
+        sys.exit(f"bench: examples/zlib/build.sh made no {libz}")
+    return libz
+
+
+def library_memories(mode, rounds):
+    """zlib in memory 3 against memory 0 (L/A0), calls into a library memory
+    (L/A0), copies between memories (GB/s), and code sizes."""
+    libz = zlib_library()
+    include = ["-I", str(ZLIB_BUILD / "m0" / "include")]
+    mib = "64" if mode == "full" else "2"
+    calls = "100000000u" if mode == "full" else "1000000u"
+    reps = "4000" if mode == "full" else "20"
+    work = BUILD / "library"
+    work.mkdir(parents=True, exist_ok=True)
+    mm = [str(MMCC), "-O2"]
+    builds = {
+        ("zlib", "L"): [*mm, f"-DMIB={mib}", LIBRARY / "zlib.c", "--in-memory=3", libz],
+        ("zlib", "A0"): [*mm, f"-DMIB={mib}", "-DMMCC_SINGLE_MEMORY", LIBRARY / "zlib.c", libz],
+        ("calls", "L"): [*mm, f"-DCALLS={calls}", LIBRARY / "calls.c", "--in-memory=3", LIBRARY / "calls_lib.c"],
+        ("calls", "A0"): [*mm, f"-DCALLS={calls}", "-DMMCC_SINGLE_MEMORY", LIBRARY / "calls.c", LIBRARY / "calls_lib.c"],
+        ("copies", "L"): [*mm, f"-DREPS={reps}", LIBRARY / "copies.c"],
+        # Code size: zlib's own example.c, whole program in memory 3 against
+        # the same in memory 0.
+        ("example", "L"): [*mm, "--in-memory=3", *include, ZLIB_BUILD / "src" / "test" / "example.c", libz],
+        ("example", "A0"): [*mm, *include, ZLIB_BUILD / "src" / "test" / "example.c", libz],
+    }
+    if not (ZLIB_BUILD / "src" / "test" / "example.c").exists():
+        source = next(ZLIB_BUILD.glob("**/test/example.c"), None) or next((ROOT / ".build").glob("zlib-src/**/test/example.c"), None)
+        if source is None:
+            sys.exit("bench: zlib's test/example.c was not found under .build")
+        for key in [("example", "L"), ("example", "A0")]:
+            builds[key] = [source if str(a).endswith("example.c") else a for a in builds[key]]
+    wasms = {key: work / f"{key[0]}-{key[1]}-{mode}.wasm" for key in builds}
+    parallel([lambda c=c, k=k: run([*c, "-o", wasms[k]], f"building library benchmark {k[0]} {k[1]}") for k, c in builds.items()])
+    timed = [k for k in builds if k[0] != "example"]
+    results = {k: {e: [] for e in ENGINES} for k in timed}
+    for r in range(rounds):
+        say(f"library memories: round {r + 1} of {rounds}")
+        for key in timed:
+            for engine, command in ENGINES.items():
+                out = run(command(wasms[key]), f"running {key[0]} {key[1]} on {engine}")
+                results[key][engine].append(parse_result(out, f"{key[0]} {key[1]} on {engine}"))
+    for name in ("zlib", "calls"):
+        sums = {(l, e): {x["checksum"] for x in results[(name, l)][e]} for l in ("L", "A0") for e in ENGINES}
+        if len({c for cs in sums.values() for c in cs}) != 1:
+            sys.exit(f"bench: {name}: the builds disagree on the checksum: {sums}")
+    sizes = {key: code_metrics(wasm)["code_bytes"] for key, wasm in wasms.items()}
+    return {"results": results, "sizes": sizes, "mib": int(mib), "calls": calls.rstrip("u"), "libz": str(libz)}
+
+
+def library_section(lib):
+    med = lambda key, engine, field="time_ns": statistics.median(x[field] for x in lib["results"][key][engine])
+    lines = ["| benchmark | " + " | ".join(f"{e}: L | {e}: A0 | {e}: L/A0" for e in ENGINES) + " |",
+             "|---|" + "---|---|---|" * len(ENGINES)]
+    for name, unit, scale in [("zlib", "ms", 1e6), ("calls", "ns per call", int(lib["calls"]))]:
+        row = [f"**{name}**"]
+        for engine in ENGINES:
+            l, a = med((name, "L"), engine), med((name, "A0"), engine)
+            row += [f"{l / scale:.2f} {unit}", f"{a / scale:.2f} {unit}", fmt_ratio(ratio(l, a))]
+        lines.append("| " + " | ".join(row) + " |")
+    copies = ["| copy of 1 MiB blocks | " + " | ".join(ENGINES) + " |", "|---|" + "---|" * len(ENGINES)]
+    for field, what in [("t00", "memory 0 → memory 0"), ("t30", "memory 0 → memory 3"), ("t03", "memory 3 → memory 0")]:
+        row = [what]
+        for engine in ENGINES:
+            bytes_ = lib["results"][("copies", "L")][engine][0]["bytes"]
+            row.append(f"{bytes_ / med(('copies', 'L'), engine, field):.2f} GB/s")
+        copies.append("| " + " | ".join(row) + " |")
+    size_l, size_a = lib["sizes"][("example", "L")], lib["sizes"][("example", "A0")]
+    runs = len(lib["results"][("zlib", "L")]["wasmtime"])
+    return (
+        "## Libraries in memories of their own\n\n"
+        "bench/library, built by mmcc both ways: **L** with the library retargeted into memory 3 (`--in-memory=3`), "
+        "**A0** the same sources with `-DMMCC_SINGLE_MEMORY`, everything in memory 0. Medians of "
+        f"{runs} interleaved runs.\n\n"
+        f"- **zlib**: compress2 (level 6) and uncompress of {lib['mib']} MiB of text-like data in 1 MiB chunks, with "
+        "zlib 1.2.13 built by its own CMake build (examples/zlib/build.sh); in L the glue copies each chunk into "
+        "memory 3 and the result back, and those copies are timed too.\n"
+        f"- **calls**: {int(lib['calls']):,} calls of a small library function (compiled apart, so never inlined) "
+        "that reads a table the application passes.\n\n"
+        + "\n".join(lines) + "\n\n"
+        + "Copies with `memory.copy` (bench/library/copies.c; one module, the three directions side by side):\n\n"
+        + "\n".join(copies) + "\n\n"
+        + f"Code size of retargeted code: zlib's own `test/example.c` with zlib and the C library, as a whole program "
+          f"in memory 3 ({size_l:,} code section bytes, the WASI adapter included) against the same program in memory 0 "
+          f"({size_a:,} bytes): **{fmt_ratio(ratio(size_l, size_a))}**. Memory indices take one byte each in the linked "
+          "module (finalize writes them in the fewest bytes).\n\n"
+        + "Reproduce: `python3 bench/run.py --library-only` (this section alone, written into the report of the last "
+          "full run) or `python3 bench/run.py`.\n"
+    )
+
+
 # ---------------------------------------------------------------- main
 
 def main():
@@ -818,6 +926,8 @@ def main():
     parser.add_argument("--rewrite", action="store_true",
                         help="only write the report again from the last full run's measurements (kept in .build/bench)")
     parser.add_argument("--output", help="report to write (default: docs/benchmarks.md in full mode, none with --quick)")
+    parser.add_argument("--library-only", action="store_true",
+                        help="only the library-memory benchmarks; prints their section and writes it into the report")
     args = parser.parse_args()
     mode = "quick" if args.quick else "full"
     rounds = args.runs or (1 if args.quick else 9)
@@ -837,6 +947,19 @@ def main():
     started = time.monotonic()
     load_before = "%.2f" % os.getloadavg()[0]
     BUILD.mkdir(parents=True, exist_ok=True)
+    if args.library_only:
+        lib = library_memories(mode, rounds)
+        print(library_section(lib), flush=True)
+        if mode == "full" and saved.exists():
+            with open(saved, "rb") as f:
+                state = pickle.load(f)
+            state["library"] = lib
+            with open(saved, "wb") as f:
+                pickle.dump(state, f)
+            output = args.output or str(ROOT / "docs" / "benchmarks.md")
+            Path(output).write_text(report(args, BENCHMARKS, **state))
+            say(f"wrote {output} with the new library section ({time.monotonic() - started:.0f} s)")
+        return
     ensure_binaryen()
     d2 = binaryen_bounds_checks_work()
     if not d2[0]:
@@ -862,13 +985,17 @@ def main():
     tc_text, totals = toolchain_section(tc, finalize)
     print(tc_text, flush=True)
 
+    say("library memories")
+    lib = library_memories(mode, rounds)
+    print(library_section(lib), flush=True)
+
     output = args.output or (None if args.quick else str(ROOT / "docs" / "benchmarks.md"))
     if not output:
         say(f"quick mode: every build ran and agreed; nothing written ({time.monotonic() - started:.0f} s)")
         return
     loads = (load_before, "%.2f" % os.getloadavg()[0])
     state = dict(results=results, metrics=metrics, tc=tc, finalize=finalize, inv=inv, d2=d2, rounds=rounds,
-                 loads=loads, date=datetime.date.today().isoformat())
+                 loads=loads, date=datetime.date.today().isoformat(), library=lib)
     if mode == "full":
         with open(saved, "wb") as f:
             pickle.dump(state, f)
