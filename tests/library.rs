@@ -286,6 +286,24 @@ fn bad_inputs_get_clear_errors() {
     // Threads: thread-local storage cannot move.
     let e = fails(&["-c", "-pthread", "--in-memory=3", &src("bad/thread_local.c"), "-o", s(&object)]);
     assert!(e.contains("thread_local.c") && e.contains("thread-local"), "{e}");
+    // Exceptions and setjmp/longjmp (wasm exception handling), from stock
+    // clang: the object and the construct.
+    let mmtool = env!("CARGO_BIN_EXE_mmtool");
+    for (source, compiler, flags, construct) in [
+        ("bad/exceptions.cpp", "clang++-19", "-fwasm-exceptions", "C++ exceptions"),
+        ("bad/setjmp.c", "clang-19", "-mllvm -wasm-enable-sjlj", "setjmp/longjmp"),
+    ] {
+        let stock = tmp("stock-eh.o");
+        let o = Command::new(compiler)
+            .args(["--target=wasm32-wasi", "-O2", "-c", &src(source), "-o", s(&stock)])
+            .args(flags.split(' '))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = Command::new(mmtool).args(["retarget", "--in-memory=3", s(&stock), "-o", s(&object)]).output().unwrap();
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success() && e.contains("stock-eh.o") && e.contains(construct), "{e}");
+    }
     // WASI denied: the function and the object that needs it.
     let e = fails(&[&app, "--in-memory=3", &lib, "--memory=3:wasi=deny", "-o", s(&out)]);
     assert!(e.contains("memory 3 may not call WASI (--memory=3:wasi=deny)") && e.contains("`fd_write`"), "{e}");
