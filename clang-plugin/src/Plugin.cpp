@@ -12,13 +12,17 @@
 //     (CxxMemoryFunctions.cpp);
 //   - a diagnostic consumer that names the wasm_memory array where clang's
 //     own messages would show its private address space number
-//     (WasmMemoryDiagnostics.cpp).
+//     (WasmMemoryDiagnostics.cpp);
+//   - '#pragma mmcc memory(push, K)' / '(pop)', which gives the declarations
+//     of a library's header memory K's types (MemoryPragma.cpp,
+//     LibraryTypes.cpp).
 //
 // Arguments (optional) use the same spelling as the -W options of the
 // plugin's warnings (see Reporter.h), e.g.
 //   -fplugin-arg-mmcc-Wno-mmcc-variadic-memory
 //   -fplugin-arg-mmcc-Werror=mmcc-variadic-memory
 #include "Checker.h"
+#include "LibraryMemory.h"
 #include "Reporter.h"
 #include "WasmMemory.h"
 
@@ -43,16 +47,19 @@ public:
   MmccConsumer(CompilerInstance &CI, std::vector<std::string> Args)
       : CI(CI), Args(std::move(Args)) {}
 
-  /// wasm_memory arrays are settled before the code generator (the next
-  /// consumer) sees their declarations.
+  /// wasm_memory arrays are settled, and the library functions of
+  /// '#pragma mmcc memory' regions named, before the code generator (the
+  /// next consumer) sees their declarations.
   bool HandleTopLevelDecl(DeclGroupRef Group) override {
     for (Decl *D : Group)
       finishWasmMemoryArrays(D, CI.getASTContext(), CI.getDiagnostics());
+    labelLibraryFunctions(CI.getASTContext());
     return true;
   }
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     finishRemainingWasmMemoryArrays(Ctx, CI.getDiagnostics());
+    finishLibraryDeclarations(Ctx, CI.getDiagnostics());
     // After a fatal error (e.g. a missing #include) the AST is incomplete;
     // anything reported now would only be noise.
     if (CI.getDiagnostics().hasFatalErrorOccurred())
@@ -75,6 +82,7 @@ protected:
     // predefines.
     addCxxMemoryFunctionOverloads(CI);
     installWasmMemoryDiagnostics(CI);
+    installMemoryPragma(CI);
     return std::make_unique<MmccConsumer>(CI, Args);
   }
 

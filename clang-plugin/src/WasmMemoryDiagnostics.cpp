@@ -11,7 +11,12 @@
 // memory 0, so whole elements of class type cannot be constructed, copied
 // or assigned in place (their fields can).
 //
+// It also prints mmcc's message for a '#pragma mmcc memory(push, K)' left
+// open at the end of the main file, which clang reports as the plugin's
+// unterminated '#pragma clang attribute' entry (MemoryPragma.cpp).
+//
 // Every other diagnostic passes through unchanged.
+#include "LibraryMemory.h"
 #include "WasmMemory.h"
 
 #include "clang/Basic/Diagnostic.h"
@@ -114,6 +119,10 @@ public:
     DiagnosticConsumer::HandleDiagnostic(Level, Info);
     if (Level != DiagnosticsEngine::Note)
       Explained = false;
+    if (std::optional<std::string> Own = memoryPragmaMessage(Info)) {
+      Next->HandleDiagnostic(Level, Diagnostic(Info.getDiags(), *Own));
+      return;
+    }
     llvm::SmallString<256> Message;
     Info.FormatDiagnostic(Message);
     bool Changed = false;

@@ -44,7 +44,7 @@ else
   done
 fi
 
-PLUGIN="$PLUGIN" CLANG="$CLANG" CLANGXX="$CLANGXX" MMCC="${MMCC:-}" \
+HERE="$here" PLUGIN="$PLUGIN" CLANG="$CLANG" CLANGXX="$CLANGXX" MMCC="${MMCC:-}" \
   exec python3 - "${files[@]}" <<'PYTHON'
 import os, re, subprocess, sys, tempfile
 
@@ -214,6 +214,54 @@ with tempfile.TemporaryDirectory() as tmp:
     if problems:
         problems.append("clang said: " + output.strip())
     result("clang's errors name the wasm_memory array", problems)
+
+    # A '#pragma mmcc memory' region closes in the file that opens it: one
+    # left open at the end of a header is an error at its push, and a pop in
+    # another file than the push is not its pop. (The expectations of the
+    # files above are for diagnostics in the files themselves.)
+    with open(os.path.join(tmp, "open.h"), "w") as f:
+        f.write('#pragma mmcc memory(push, 3)\n'
+                'int in_header(char *p);\n')
+    with open(os.path.join(tmp, "pop.h"), "w") as f:
+        f.write('#pragma mmcc memory(pop)\n')
+    src = os.path.join(tmp, "regions.c")
+    with open(src, "w") as f:
+        f.write('#include "open.h"\n'
+                'int after_header(char *p);\n'
+                '#pragma mmcc memory(push, 3)\n'
+                '#include "pop.h"\n'
+                '#pragma mmcc memory(pop)\n'
+                '_Static_assert(__builtin_types_compatible_p(__typeof__(in_header),'
+                ' int (__attribute__((address_space(3))) char *)), "");\n'
+                '_Static_assert(__builtin_types_compatible_p(__typeof__(after_header),'
+                ' int (char *)), "");\n')
+    rc, output = run(src, ["-fsyntax-only"])
+    got = [(os.path.basename(d[0]), d[1], d[2], d[4]) for d in diagnostics(output)]
+    want = [("open.h", 1, 21, "'#pragma mmcc memory(push, 3)' is not closed at the end of its file"),
+            ("pop.h", 1, 21, "'#pragma mmcc memory(pop)' without a matching '#pragma mmcc memory(push, N)' in this file")]
+    problems = [] if rc != 0 else ["compiled"]
+    if len(got) != len(want) or any(g[:3] != w[:3] or w[3] not in g[3]
+                                    for g, w in zip(got, want)):
+        problems.append("diagnostics %s, expected %s" % (got, want))
+    if problems:
+        problems.append(tool + " said: " + output.strip())
+    result("'#pragma mmcc memory' regions close in their own file", problems)
+
+    # C++ mangles address spaces into names; the functions of a region keep
+    # the names the library gives them, compiled without the pragma.
+    if not mmcc:
+        ll = os.path.join(tmp, "pragma.ll")
+        rc, output = run(os.path.join(os.environ["HERE"], "clean_pragma_memory.cpp"),
+                         ["-S", "-emit-llvm", "-o", ll])
+        problems = [] if rc == 0 else ["exit %d: %s" % (rc, output)]
+        if rc == 0:
+            declared = [l.split("@")[1].split("(")[0] for l in open(ll).read().splitlines()
+                        if l.startswith("declare ")]
+            for name in ("_ZN5codec5countERKcRPcPS2_", "_ZN5codec4spanEPKcS1_",
+                         "_ZN5codec5Table4openEPKc", "lib_fill"):
+                if name not in declared:
+                    problems.append("no declaration of %s (declared: %s)" % (name, declared))
+        result("'#pragma mmcc memory' keeps the library's C++ names", problems)
 
     # Each wasm_memory array reaches the IR in a private address space, with
     # its declaration in the section name, in C and in C++.
