@@ -25,6 +25,7 @@
 //    but the callee gets a plain address and any access through it (%s,
 //    va_arg(ap, char *)) reads memory 0: a warning, -Wmmcc-variadic-memory.
 #include "Checker.h"
+#include "LibraryMemory.h"
 #include "Memory.h"
 
 #include "clang/AST/Expr.h"
@@ -133,6 +134,7 @@ bool Checker::VisitCallExpr(CallExpr *CE) {
   checkLibraryCall(CE, FD);
   checkVariadicArguments(CE, FD);
   checkRuntimeCall(CE, FD);
+  checkLibraryMemoryCall(CE, FD);
   return true;
 }
 
@@ -215,6 +217,10 @@ void Checker::checkVariadicArguments(const CallExpr *CE,
   // __sync_fetch_and_add, ...) are declared variadic only to defer type
   // checking; they operate on any memory.
   if (FD && FD->getBuiltinID() && !isLibraryBuiltin(Ctx, FD->getBuiltinID()))
+    return;
+  // A library memory's variadic function cannot be called at all
+  // (LibraryCallChecks.cpp).
+  if (FD && libraryMemoryOf(FD))
     return;
   const FunctionType *FT = calleeFunctionType(CE, FD);
   if (!FT)

@@ -20,6 +20,8 @@
 //                           pointers; memory-N pointers passed to '...'
 //   RuntimeCallChecks.cpp   the memory arguments of <mmcc.h>'s mm_*
 //                           functions
+//   LibraryCallChecks.cpp   calls into a library memory that pass data on
+//                           the caller's stack
 //   WasmMemoryChecks.cpp    wasm_memory arrays used as pointers
 #ifndef MMCC_PLUGIN_CHECKER_H
 #define MMCC_PLUGIN_CHECKER_H
@@ -125,6 +127,10 @@ private:
   // RuntimeCallChecks.cpp
   void checkRuntimeCall(const clang::CallExpr *CE,
                         const clang::FunctionDecl *FD);
+
+  // LibraryCallChecks.cpp
+  void checkLibraryMemoryCall(const clang::CallExpr *CE,
+                              const clang::FunctionDecl *FD);
 
   /// Source text of E if it is short and on one line (for suggestions).
   std::string shortSourceText(const clang::Expr *E) const;

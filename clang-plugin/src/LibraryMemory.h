@@ -41,6 +41,7 @@ class ASTContext;
 class CompilerInstance;
 class Decl;
 class Diagnostic;
+class FunctionDecl;
 class DiagnosticsEngine;
 class Sema;
 } // namespace clang
@@ -68,6 +69,10 @@ memoryPragmaMessage(const clang::Diagnostic &Info);
 /// memory Memory (!= 0), memory Memory's types, or reports why it cannot
 /// have them.
 void applyLibraryMemory(clang::Sema &S, clang::Decl *D, unsigned Memory);
+
+/// The memory of the library whose function FD is (declared with memory
+/// K's types in a region); 0 for any other function.
+unsigned libraryMemoryOf(const clang::FunctionDecl *FD);
 
 /// Gives the C++ functions rewritten so far the library's own symbol
 /// names (C++ mangles address spaces into names). Called for each

@@ -38,6 +38,7 @@
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Sema/Scope.h"
 #include "clang/Sema/Sema.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -352,6 +353,8 @@ struct LibraryState {
   std::vector<Declared> ToLabel;
   /// The names of the functions rewritten so far.
   llvm::DenseSet<DeclarationName> RewrittenNames;
+  /// The rewritten functions: the library's, by memory.
+  llvm::DenseMap<const FunctionDecl *, unsigned> LibraryFunctions;
 };
 
 LibraryState &libraryState() {
@@ -443,6 +446,16 @@ QualType libraryView(ASTContext &Ctx, QualType T, LangAS AS) {
 
 } // namespace
 
+unsigned libraryMemoryOf(const FunctionDecl *FD) {
+  const auto &Library = libraryState().LibraryFunctions;
+  if (Library.empty())
+    return 0;
+  for (const FunctionDecl *D : FD->redecls())
+    if (auto It = Library.find(D); It != Library.end())
+      return It->second;
+  return 0;
+}
+
 void labelLibraryFunctions(ASTContext &Ctx) {
   LibraryState &St = libraryState();
   if (St.ToLabel.empty())
@@ -528,6 +541,7 @@ void applyLibraryMemory(Sema &S, Decl *D, unsigned Memory) {
     if (Member || Definition)
       return;
     St.RewrittenNames.insert(FD->getDeclName());
+    St.LibraryFunctions[FD] = Memory;
     QualType Old = FD->getType();
     QualType New = R.declared(Old);
     if (R.Unsupported)
