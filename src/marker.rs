@@ -37,6 +37,12 @@ pub const MAX_MEMORY_NUMBER: u32 = 255;
 /// (10 = externref, 20 = funcref); they can never name a memory.
 pub const RESERVED_ADDRESS_SPACES: &[u32] = &[10, 20];
 
+/// `__default_memory` (<mmcc.h>): the application's default memory, named
+/// explicitly. It is memory 0, and stays memory 0 in code retargeted into a
+/// library memory (where unqualified pointers mean memory K), so a library
+/// can read its caller's buffer in place.
+pub const DEFAULT_MEMORY_ADDRESS_SPACE: u32 = 256;
+
 /// WebAssembly value types, as far as markers need them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValType {
@@ -224,6 +230,10 @@ pub enum MemoryKey {
     Numbered(u32),
     /// A named memory (a `wasm_memory` array).
     Named(String),
+    /// The application's default memory named explicitly
+    /// ([`DEFAULT_MEMORY_ADDRESS_SPACE`]): memory 0, written with an
+    /// explicit 5-byte memory index 0 so that retargeting leaves it alone.
+    Application,
 }
 
 impl fmt::Display for MemoryKey {
@@ -231,12 +241,16 @@ impl fmt::Display for MemoryKey {
         match self {
             MemoryKey::Numbered(n) => write!(f, "{n}"),
             MemoryKey::Named(name) => write!(f, "@{name}"),
+            MemoryKey::Application => f.write_str("app"),
         }
     }
 }
 
 impl MemoryKey {
     fn parse(s: &str) -> Result<MemoryKey> {
+        if s == "app" {
+            return Ok(MemoryKey::Application);
+        }
         if let Some(name) = s.strip_prefix('@') {
             if name.is_empty() {
                 bail!("empty memory name");
@@ -327,6 +341,12 @@ impl Marker {
     /// padded LEB128 (so the linker can rewrite it in place); for each one,
     /// `(position in out, memory key)` is pushed to `memory_indices`.
     /// `object_index` gives the object memory index of a key.
+    ///
+    /// The default memory's index (the `0` of `memory.copy 2 0`) is one
+    /// byte, as LLVM writes it: a 5-byte index 0 means the application's
+    /// memory named explicitly ([`MemoryKey::Application`]), which
+    /// retargeting into a library memory leaves alone, while an ordinary
+    /// index 0 moves into the library memory with the rest of the code.
     pub fn encode(
         &self,
         object_index: impl Fn(&MemoryKey) -> u32,
@@ -335,6 +355,10 @@ impl Marker {
     ) {
         out.extend_from_slice(self.op.opcode);
         let mut memory = |out: &mut Vec<u8>, key: &MemoryKey| {
+            if *key == MemoryKey::Numbered(0) {
+                out.push(0);
+                return;
+            }
             memory_indices.push((out.len(), key.clone()));
             write_padded_u32(out, object_index(key));
         };
@@ -395,6 +419,9 @@ mod tests {
         assert_eq!(copy.symbol_name(), "__mmcc:memory.copy:m2:m@heap");
         assert_eq!(Marker::parse(&copy.symbol_name()).unwrap().unwrap(), copy);
         assert!(Marker::parse("memcpy").unwrap().is_none());
+        let app = Marker::new(op("i32.load").unwrap(), vec![MemoryKey::Application]);
+        assert_eq!(app.symbol_name(), "__mmcc:i32.load:mapp:o0:a2");
+        assert_eq!(Marker::parse(&app.symbol_name()).unwrap().unwrap(), app);
     }
 
     #[test]
@@ -413,6 +440,16 @@ mod tests {
         m.encode(|_| 1, &mut out, &mut idx);
         assert_eq!(out, [0x28, 0x42, 0x81, 0x80, 0x80, 0x80, 0x00, 0xc8, 0x01]);
         assert_eq!(idx, vec![(2, MemoryKey::Numbered(3))]);
+        // memory.copy from the default memory: its index is one byte; the
+        // application's memory named explicitly is five.
+        let copy = Marker::new(op("memory.copy").unwrap(), vec![MemoryKey::Numbered(2), MemoryKey::Numbered(0)]);
+        let (mut out, mut idx) = (Vec::new(), Vec::new());
+        copy.encode(|_| 1, &mut out, &mut idx);
+        assert_eq!(out, [0xfc, 0x0a, 0x81, 0x80, 0x80, 0x80, 0x00, 0x00]);
+        let copy = Marker::new(op("memory.copy").unwrap(), vec![MemoryKey::Numbered(2), MemoryKey::Application]);
+        let (mut out, mut idx) = (Vec::new(), Vec::new());
+        copy.encode(|k| if *k == MemoryKey::Application { 0 } else { 1 }, &mut out, &mut idx);
+        assert_eq!(out, [0xfc, 0x0a, 0x81, 0x80, 0x80, 0x80, 0x00, 0x80, 0x80, 0x80, 0x80, 0x00]);
     }
 
     #[test]

@@ -185,6 +185,11 @@ impl Driver {
         if input.language == Language::Cxx {
             cmd.arg("-fno-exceptions");
         }
+        if input.memory != 0 {
+            // Code compiled into a library memory can tell (and <mmcc.h>'s
+            // __default_memory then differs from an unqualified pointer).
+            cmd.arg(format!("-D__MMCC_IN_MEMORY__={}", input.memory));
+        }
         cmd.args(&self.inv.compile_flags);
         cmd
     }

@@ -3,7 +3,7 @@
 use super::address::AddressSplitter;
 use super::llvm::*;
 use super::{wasm_memory, Diagnostic, Features, Summary};
-use crate::marker::{self, Marker, MemoryKey, MAX_MEMORY_NUMBER, RESERVED_ADDRESS_SPACES};
+use crate::marker::{self, Marker, MemoryKey, DEFAULT_MEMORY_ADDRESS_SPACE, MAX_MEMORY_NUMBER, RESERVED_ADDRESS_SPACES};
 use crate::runtime;
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
@@ -104,6 +104,9 @@ impl Lowering {
         if let Some(key) = self.array_keys.get(&space) {
             return Some(MemoryKey::Named(key.clone()));
         }
+        if space == DEFAULT_MEMORY_ADDRESS_SPACE {
+            return Some(MemoryKey::Application);
+        }
         if wasm_memory::is_array_space(space) {
             self.error(at, format!("address space {space} is reserved for wasm_memory arrays"));
             return None;
@@ -139,6 +142,10 @@ impl Lowering {
         let memory_ok = |space: u32| -> Result<(), String> {
             if RESERVED_ADDRESS_SPACES.contains(&space) {
                 Err(format!("address space {space} is reserved by LLVM's WebAssembly backend for reference types and cannot name a memory"))
+            } else if space == DEFAULT_MEMORY_ADDRESS_SPACE {
+                Err("__default_memory names the application's memory for pointers; a variable of the application is declared \
+                     in the application's code, without a qualifier"
+                    .to_string())
             } else if space > MAX_MEMORY_NUMBER {
                 Err(format!("memory {space} is out of range: memories are numbered 0 to {MAX_MEMORY_NUMBER}"))
             } else {

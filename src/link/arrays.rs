@@ -133,6 +133,7 @@ pub fn plan(objects: &[InputObject], numbered: &[u32]) -> Result<Plan> {
                         }
                     }
                 }
+                MemoryKey::Application => {}
                 MemoryKey::Named(key) => sightings.entry(key).or_default().push(Sighting {
                     origin: &object.origin,
                     declaration: m.declaration,

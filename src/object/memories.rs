@@ -101,6 +101,12 @@ impl MemoriesSection {
                     out.push(1);
                     write_string(&mut out, name);
                 }
+                // The default memory is object memory 0, never listed here
+                // (the object writer leaves it out); as a key it is 0.
+                MemoryKey::Application => {
+                    out.push(0);
+                    write_u32(&mut out, 0);
+                }
             }
             let d = &m.declaration;
             let mut flags = 0;

@@ -189,10 +189,12 @@ impl ParsedObject {
             // A memory declared in the source exists even if no code of
             // this object uses it (a module may define one for its host).
             .chain(declarations.keys().cloned())
-            .filter(|k| *k != MemoryKey::Numbered(0))
+            // Memory 0, by either name, is the object's memory 0 already.
+            .filter(|k| !matches!(k, MemoryKey::Numbered(0) | MemoryKey::Application))
             .collect();
         let first_new = existing_memories.max(1);
-        let object_index: HashMap<MemoryKey, u32> = std::iter::once((MemoryKey::Numbered(0), 0))
+        let object_index: HashMap<MemoryKey, u32> = [(MemoryKey::Numbered(0), 0), (MemoryKey::Application, 0)]
+            .into_iter()
             .chain(keys.iter().cloned().zip(first_new..))
             .collect();
 

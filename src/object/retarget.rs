@@ -596,7 +596,12 @@ impl<'a> Retargeting<'a> {
                             edits.push((align_at, align_at + align_len, bytes, vec![at]));
                         }
                         Immediate::Index { at, len, value } => {
-                            if relocated.contains(&at) || value != 0 {
+                            // Kept: indices the linker relocates, other
+                            // memories, and the application's default memory
+                            // named explicitly (`__default_memory`, which
+                            // mmcc writes as a 5-byte index 0; LLVM writes
+                            // the default memory's indices in one byte).
+                            if relocated.contains(&at) || value != 0 || len == 5 {
                                 continue;
                             }
                             let mut bytes = Vec::with_capacity(5);
