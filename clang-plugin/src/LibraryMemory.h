@@ -35,6 +35,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace clang {
 class ASTContext;
@@ -50,8 +51,10 @@ namespace mmcc {
 
 /// Registers '#pragma mmcc' with CI's preprocessor. Called when the plugin's
 /// AST consumer is created (before the main file is read), so that
-/// preprocessing alone (-E) leaves the pragma in its output.
-void installMemoryPragma(clang::CompilerInstance &CI);
+/// preprocessing alone (-E) leaves the pragma in its output. PluginArgs are
+/// the plugin's -W arguments (for -Wmmcc-memory-pragma).
+void installMemoryPragma(clang::CompilerInstance &CI,
+                         const std::vector<std::string> &PluginArgs);
 
 /// The memory of the innermost '#pragma mmcc memory' region that contains
 /// Loc (a macro expansion counts where it is expanded); 0 outside regions.
@@ -73,6 +76,11 @@ void applyLibraryMemory(clang::Sema &S, clang::Decl *D, unsigned Memory);
 /// The memory of the library whose function FD is (declared with memory
 /// K's types in a region); 0 for any other function.
 unsigned libraryMemoryOf(const clang::FunctionDecl *FD);
+
+/// Whether a region of memory Memory would change the type of D (for the
+/// warning about system headers included in a region).
+bool libraryMemoryWouldChange(clang::ASTContext &Ctx, const clang::Decl *D,
+                              unsigned Memory);
 
 /// Gives the C++ functions rewritten so far the library's own symbol
 /// names (C++ mangles address spaces into names). Called for each

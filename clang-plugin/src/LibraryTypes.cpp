@@ -446,6 +446,19 @@ QualType libraryView(ASTContext &Ctx, QualType T, LangAS AS) {
 
 } // namespace
 
+bool libraryMemoryWouldChange(ASTContext &Ctx, const Decl *D,
+                              unsigned Memory) {
+  LibraryTypeRewriter R(Ctx, Memory);
+  if (const auto *TD = dyn_cast<TypedefNameDecl>(D))
+    return R.declared(TD->getUnderlyingType()) != TD->getUnderlyingType();
+  if (const auto *VD = dyn_cast<VarDecl>(D))
+    if (VD->hasExternalStorage())
+      return true; // it would move to memory K
+  if (const auto *VD = dyn_cast<ValueDecl>(D))
+    return R.declared(VD->getType()) != VD->getType();
+  return false;
+}
+
 unsigned libraryMemoryOf(const FunctionDecl *FD) {
   const auto &Library = libraryState().LibraryFunctions;
   if (Library.empty())

@@ -23,8 +23,18 @@
 // '#pragma clang attribute push' (there is no earlier moment a plugin can
 // see), and the plugin's diagnostic consumer prints mmcc's message instead
 // (memoryPragmaMessage).
+//
+// Two mistakes would leave a library's declarations silently in memory 0,
+// and get a warning (-Wmmcc-memory-pragma):
+//   - the header was included before, outside the region: its include
+//     guard (or #pragma once) skips it inside, and the first inclusion's
+//     types stay;
+//   - the region includes a system header (found with -isystem, or in the
+//     sysroot) whose declarations the region would change: system headers
+//     are the application's C library, and keep memory 0.
 #include "LibraryMemory.h"
 #include "Memory.h"
+#include "Reporter.h"
 
 #include "clang/Basic/DiagnosticSema.h"
 #include "clang/Basic/SourceManager.h"
@@ -34,6 +44,9 @@
 #include "clang/Lex/Preprocessor.h"
 #include "clang/Sema/ParsedAttr.h"
 #include "clang/Sema/Sema.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/Path.h"
 
 #include <memory>
 #include <vector>
@@ -76,6 +89,12 @@ struct PragmaState {
   /// innermost open push, where clang reports it unterminated).
   bool OnSemaStack = false;
   SourceLocation GroupLoc;
+  /// For the warnings.
+  std::unique_ptr<Reporter> Warnings;
+  /// Each header's first inclusion: its file and the memory it was read in.
+  llvm::DenseMap<const FileEntry *, std::pair<FileID, unsigned>> FirstRead;
+  /// System headers already warned about.
+  llvm::DenseSet<FileID> WarnedSystemHeaders;
 };
 
 PragmaState &state() {
@@ -91,6 +110,18 @@ void reportError(SourceLocation Loc, const std::string &Message) {
 
 std::string pushSpelling(unsigned Memory) {
   return "'#pragma mmcc memory(push, " + std::to_string(Memory) + ")'";
+}
+
+/// The memory of the declarations being read now.
+unsigned currentMemory() {
+  PragmaState &St = state();
+  return St.Open.empty() ? 0 : St.Open.back().Memory;
+}
+
+std::string describeRead(unsigned Memory) {
+  return Memory ? "inside " + pushSpelling(Memory)
+                : std::string("outside '#pragma mmcc memory' regions, so in "
+                              "memory 0");
 }
 
 /// The plugin's group on Sema's stack, if it is there.
@@ -344,13 +375,22 @@ private:
   }
 };
 
-/// Closes the regions a header leaves open, with an error at each push.
+/// Closes the regions a header leaves open, with an error at each push, and
+/// warns about headers an include guard skips in a region of another
+/// memory than their first inclusion.
 class RegionCallbacks : public PPCallbacks {
 public:
   void FileChanged(SourceLocation Loc, FileChangeReason Reason,
                    SrcMgr::CharacteristicKind FileType,
                    FileID PrevFID) override {
     PragmaState &St = state();
+    SourceManager &SM = St.CI->getSourceManager();
+    if (Reason == EnterFile) {
+      FileID FID = SM.getFileID(Loc);
+      if (OptionalFileEntryRef File = SM.getFileEntryRefForID(FID))
+        St.FirstRead.try_emplace(&File->getFileEntry(), FID, currentMemory());
+      return;
+    }
     if (Reason != ExitFile)
       return;
     while (!St.Open.empty() && St.Open.back().File == PrevFID) {
@@ -362,7 +402,67 @@ public:
       closeRegion(Loc);
     }
   }
+
+  void FileSkipped(const FileEntryRef &File, const Token &FilenameTok,
+                   SrcMgr::CharacteristicKind FileType) override {
+    PragmaState &St = state();
+    SourceManager &SM = St.CI->getSourceManager();
+    unsigned Now = currentMemory();
+    auto It = St.FirstRead.find(&File.getFileEntry());
+    if (Now == 0 || It == St.FirstRead.end() || It->second.second == Now ||
+        SrcMgr::isSystem(FileType) ||
+        SM.isInSystemHeader(SM.getLocForEndOfFile(It->second.first)))
+      return;
+    unsigned First = It->second.second;
+    std::string Name = llvm::sys::path::filename(File.getName()).str();
+    St.Warnings->warning(
+        WarningGroup::MemoryPragma, FilenameTok.getLocation(),
+        "'" + Name + "' was read before, " + describeRead(First) +
+            ", and is skipped here (its include guard), so inside " +
+            pushSpelling(Now) + " its declarations keep memory " +
+            std::to_string(First) + "'s pointer types; include it for the "
+            "first time inside the region");
+    St.Warnings->note(SM.getIncludeLoc(It->second.first),
+                      "'" + Name + "' was first included here");
+  }
 };
+
+/// A declaration of a system header, read in a region of memory Memory:
+/// if the region's own file includes that header (not a library header
+/// that includes the C library's), and the region would have changed the
+/// declaration, the header is probably the library's, found as a system
+/// header. Warned once per header.
+void checkSystemHeader(Sema &S, const Decl *D, unsigned Memory) {
+  PragmaState &St = state();
+  const SourceManager &SM = S.getSourceManager();
+  // The system header that user code included, on D's include chain.
+  FileID Header = SM.getFileID(SM.getExpansionLoc(D->getLocation()));
+  SourceLocation Include;
+  while (true) {
+    Include = SM.getIncludeLoc(Header);
+    if (Include.isInvalid())
+      return;
+    if (!SM.isInSystemHeader(Include))
+      break;
+    Header = SM.getFileID(Include);
+  }
+  if (St.Open.empty() ||
+      SM.getFileID(SM.getExpansionLoc(Include)) != St.Open.back().File ||
+      St.WarnedSystemHeaders.count(Header) ||
+      !libraryMemoryWouldChange(S.Context, D, Memory))
+    return;
+  St.WarnedSystemHeaders.insert(Header);
+  std::string Name;
+  if (OptionalFileEntryRef File = SM.getFileEntryRefForID(Header))
+    Name = llvm::sys::path::filename(File->getName()).str();
+  St.Warnings->warning(
+      WarningGroup::MemoryPragma, Include,
+      "'" + Name + "' is a system header, so inside " + pushSpelling(Memory) +
+          " its declarations keep memory 0's types (system headers are the "
+          "application's C library): if it is the library's header, put its "
+          "directory on the include path with -I rather than -isystem; if it "
+          "is the C library's, include it before the region");
+}
 
 /// Sema's own attribute for the plugin's entry on its stack: classifies
 /// each declaration by its location.
@@ -386,8 +486,11 @@ struct RegionAttrInfo : public ParsedAttrInfo {
     const SourceManager &SM = S.getSourceManager();
     // The C library's headers (and <mmcc.h>) are the application's, even
     // when first included inside a region.
-    if (Memory != 0 && !D->isImplicit() &&
-        !SM.isInSystemHeader(SM.getExpansionLoc(Loc)))
+    if (Memory == 0 || D->isImplicit())
+      return AttributeApplied;
+    if (SM.isInSystemHeader(SM.getExpansionLoc(Loc)))
+      checkSystemHeader(S, D, Memory);
+    else
       applyLibraryMemory(S, D, Memory);
     return AttributeApplied;
   }
@@ -395,9 +498,11 @@ struct RegionAttrInfo : public ParsedAttrInfo {
 
 } // namespace
 
-void installMemoryPragma(CompilerInstance &CI) {
+void installMemoryPragma(CompilerInstance &CI,
+                         const std::vector<std::string> &PluginArgs) {
   PragmaState &St = state();
   St.CI = &CI;
+  St.Warnings = std::make_unique<Reporter>(CI, PluginArgs);
   Preprocessor &PP = CI.getPreprocessor();
   PP.AddPragmaHandler(new MemoryPragmaHandler());
   PP.addPPCallbacks(std::make_unique<RegionCallbacks>());

@@ -82,7 +82,7 @@ protected:
     // predefines.
     addCxxMemoryFunctionOverloads(CI);
     installWasmMemoryDiagnostics(CI);
-    installMemoryPragma(CI);
+    installMemoryPragma(CI, Args);
     return std::make_unique<MmccConsumer>(CI, Args);
   }
 

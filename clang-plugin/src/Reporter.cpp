@@ -13,6 +13,8 @@ const char *warningGroupName(WarningGroup G) {
   switch (G) {
   case WarningGroup::VariadicMemory:
     return "mmcc-variadic-memory";
+  case WarningGroup::MemoryPragma:
+    return "mmcc-memory-pragma";
   }
   return "mmcc";
 }

@@ -18,9 +18,10 @@
 //   -W<group>, -Wno-<group>, -Werror=<group>
 //                                    enable / disable / make an error
 //
-// where <group> is e.g. mmcc-variadic-memory. Clang itself does not know the
-// group names, so it also prints "unknown warning option" for them; to avoid
-// that, the same settings can be passed to the plugin instead:
+// where <group> is mmcc-variadic-memory or mmcc-memory-pragma. Clang itself
+// does not know the group names, so it also prints "unknown warning option"
+// for them; to avoid that, the same settings can be passed to the plugin
+// instead:
 //   -fplugin-arg-mmcc-Wno-mmcc-variadic-memory   (driver spelling)
 //   -Xclang -plugin-arg-mmcc -Xclang -Wno-mmcc-variadic-memory
 // Plugin arguments are applied after the command line's -W options.
@@ -48,7 +49,9 @@ namespace mmcc {
 /// The warning groups of the plugin, with their -W names.
 enum class WarningGroup {
   VariadicMemory, // -Wmmcc-variadic-memory
+  MemoryPragma,   // -Wmmcc-memory-pragma
 };
+constexpr unsigned NumWarningGroups = 2;
 
 const char *warningGroupName(WarningGroup G);
 
@@ -92,7 +95,7 @@ private:
     bool AsError = false; // -Werror=<group>
     bool NoError = false; // -Wno-error=<group>
   };
-  GroupState Groups[1];
+  GroupState Groups[NumWarningGroups];
   /// Whether the last error/warning was emitted, so notes follow it.
   bool LastEmitted = false;
   std::set<std::pair<unsigned, std::string>> Reported;
