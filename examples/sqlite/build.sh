@@ -90,7 +90,10 @@ app=("-I" "$sqlite_src" "$here/app.c")
 link() { # module, compiler and arguments...
   local module=$1
   shift
-  if ! "$@" -o "$out/$module.tmp" >"$out/$module.log" 2>&1; then
+  # Linked into a scratch folder under its own name (a module's name
+  # section is named after its file), then moved.
+  mkdir -p "$out/.tmp"
+  if ! "$@" -o "$out/.tmp/$module" >"$out/$module.log" 2>&1; then
     cat "$out/$module.log" >&2
     if grep -q "unknown pragma ignored" "$out/$module.log"; then
       echo "error: mmcc's clang plugin has no #pragma mmcc memory: rebuild it (./install.sh --no-demo)" >&2
@@ -98,7 +101,7 @@ link() { # module, compiler and arguments...
     echo "error: building $module failed" >&2
     exit 1
   fi
-  mv "$out/$module.tmp" "$out/$module"
+  mv "$out/.tmp/$module" "$out/$module"
 }
 link app-m4.wasm "$mmcc" "$opt" -Werror=unknown-pragmas "${app[@]}" --in-memory=4 "$out/sqlite3.o" "${sqlite_libs[@]}"
 link app-m4-prebuilt.wasm "$mmcc" "$opt" "${app[@]}" --in-memory=4 "$out/sqlite3-m4.o" "${sqlite_libs[@]}"
