@@ -177,7 +177,8 @@ void Checker::checkLibraryMemoryCall(const CallExpr *CE,
   std::string Name = "'" + FD->getNameAsString() + "'";
   std::string Library = Name + " is memory " + std::to_string(K) +
                         "'s library function, and ";
-  std::string Where = "on the caller's stack, in memory 0, ";
+  std::string Where = "on the caller's stack, in memory " +
+                      std::to_string(ownMemory()) + ", ";
   std::string Glue = "call it from glue code compiled with the library "
                      "(--in-memory=" + std::to_string(K) + ")";
   // Under the experimental multivalue ABI, records travel as values.

@@ -60,6 +60,11 @@ void installMemoryPragma(clang::CompilerInstance &CI,
 /// Loc (a macro expansion counts where it is expanded); 0 outside regions.
 unsigned regionMemoryAt(clang::SourceLocation Loc);
 
+/// The memory this translation unit's code is compiled for: K when mmcc
+/// compiles it into a library memory (--in-memory=K, which defines
+/// __MMCC_IN_MEMORY__=K), 0 for the application.
+unsigned ownMemory();
+
 /// If Info is clang's "unterminated '#pragma clang attribute push'" error
 /// about the plugin's own entry (a region still open at the end of the
 /// main file), the message mmcc prints instead.

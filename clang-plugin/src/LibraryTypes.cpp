@@ -599,6 +599,14 @@ void applyLibraryMemory(Sema &S, Decl *D, unsigned Memory) {
 
 void finishLibraryDeclarations(ASTContext &Ctx, DiagnosticsEngine &Diags) {
   LibraryState &St = libraryState();
+  // What is compiled here: the application's code, or (with
+  // --in-memory=J) code of memory J's library.
+  unsigned J = ownMemory();
+  std::string Own = J ? "memory " + std::to_string(J) +
+                            ", as this file's code (--in-memory=" +
+                            std::to_string(J) + ")"
+                      : std::string("memory 0, as part of the application");
+  std::string Here = J ? std::string("this file") : "the application";
   for (const Declared &F : St.Functions) {
     auto *FD = cast<FunctionDecl>(F.D);
     if (FD->isInvalidDecl())
@@ -616,10 +624,10 @@ void finishLibraryDeclarations(ASTContext &Ctx, DiagnosticsEngine &Diags) {
                       "' is " + (Body ? "defined" : "declared") +
                       " inside " + Region +
                       ": a member function takes 'this' as a pointer into "
-                      "memory 0, but the library's objects are in " +
-                      Memory + (Body ? ", and a body here is compiled for "
-                                       "memory 0, as part of the application"
-                                     : "") +
+                      "memory " + std::to_string(ownMemory()) +
+                      ", but the library's objects are in " + Memory +
+                      (Body ? ", and a body here is compiled for " + Own
+                            : std::string()) +
                       "; give the library a C interface (functions taking "
                       "pointers), or declare the class outside the region");
       continue;
@@ -627,8 +635,8 @@ void finishLibraryDeclarations(ASTContext &Ctx, DiagnosticsEngine &Diags) {
     if (FD->doesThisDeclarationHaveABody() || FD->isExplicitlyDefaulted())
       reportError(Diags, FD->getLocation(),
                   "'" + FD->getNameAsString() + "' is defined inside " +
-                      Region + ", but a body here is compiled for memory 0, "
-                      "as part of the application, not as " + Memory +
+                      Region + ", but a body here is compiled for " + Own +
+                      ", not as " + Memory +
                       "'s library code; move the definition out of the "
                       "region, or into the library's own sources (compiled "
                       "with --in-memory=" + std::to_string(F.Memory) + ")");
@@ -646,15 +654,16 @@ void finishLibraryDeclarations(ASTContext &Ctx, DiagnosticsEngine &Diags) {
       reportError(Diags, VD->getLocation(),
                   Name + " is defined inside " + Region + ": an 'extern' "
                   "declaration there declares the library's variable, but "
-                  "with an initializer it defines it in the application; "
+                  "with an initializer it defines it in " + Here + "; "
                   "remove the initializer, or define the variable outside "
                   "the region");
     else if (!V.Rewritten && LibraryTypeRewriter(Ctx, V.Memory)
                                      .declared(VD->getType()) != VD->getType())
       reportError(Diags, VD->getLocation(),
                   Name + " is defined inside " + Region + ": a variable "
-                  "defined there belongs to the application, in memory 0, "
-                  "but its type would say memory " +
+                  "defined there belongs to " + Here + ", in memory " +
+                      std::to_string(ownMemory()) +
+                      ", but its type would say memory " +
                       std::to_string(V.Memory) + "'s pointers; declare it "
                       "'extern' (the library's variable), or define it "
                       "outside the region");

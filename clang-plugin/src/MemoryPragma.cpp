@@ -368,8 +368,10 @@ private:
       return;
     }
     // Without multiple memories (<mmcc.h>'s portability mode) every memory
-    // is memory 0, and so are the library's declarations.
-    if (PP.isMacroDefined("MMCC_SINGLE_MEMORY"))
+    // is memory 0, and so are the library's declarations. In code compiled
+    // into memory N itself (glue beside the library), plain pointers are
+    // memory N's already.
+    if (PP.isMacroDefined("MMCC_SINGLE_MEMORY") || N == ownMemory())
       N = 0;
     openRegion(PP, OpLoc, unsigned(N));
   }
@@ -506,6 +508,21 @@ void installMemoryPragma(CompilerInstance &CI,
   Preprocessor &PP = CI.getPreprocessor();
   PP.AddPragmaHandler(new MemoryPragmaHandler());
   PP.addPPCallbacks(std::make_unique<RegionCallbacks>());
+}
+
+unsigned ownMemory() {
+  PragmaState &St = state();
+  if (!St.CI || !St.CI->hasPreprocessor())
+    return 0;
+  Preprocessor &PP = St.CI->getPreprocessor();
+  const MacroInfo *MI =
+      PP.getMacroInfo(PP.getIdentifierInfo("__MMCC_IN_MEMORY__"));
+  unsigned Memory = 0;
+  if (!MI || MI->getNumTokens() != 1 ||
+      llvm::StringRef(PP.getSpelling(MI->getReplacementToken(0)))
+          .getAsInteger(10, Memory))
+    return 0;
+  return Memory;
 }
 
 unsigned regionMemoryAt(SourceLocation Loc) {

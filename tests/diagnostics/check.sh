@@ -247,6 +247,36 @@ with tempfile.TemporaryDirectory() as tmp:
         problems.append(tool + " said: " + output.strip())
     result("'#pragma mmcc memory' regions close in their own file", problems)
 
+    # Code compiled into memory 3 itself (glue beside the library: mmcc
+    # --in-memory=3 defines __MMCC_IN_MEMORY__=3) already has memory-3 plain
+    # pointers, so a region of memory 3 changes nothing there and may hold
+    # definitions; a region of another memory still applies, and its calls
+    # pass data on memory 3's stack.
+    src = os.path.join(tmp, "glue.c")
+    with open(src, "w") as f:
+        f.write('#pragma mmcc memory(push, 3)\n'
+                'struct point { int x, y; };\n'
+                'struct point point_make(int x, int y);\n'
+                'int first(const char *s) { return *s; }\n'
+                '#pragma mmcc memory(pop)\n'
+                '#pragma mmcc memory(push, 4)\n'
+                'struct point other_make(int x, int y);\n'
+                '#pragma mmcc memory(pop)\n'
+                '_Static_assert(__builtin_types_compatible_p(__typeof__(first),'
+                ' int (const char *)), "");\n'
+                'int use(const char *s) { return point_make(1, 2).x + first(s) + other_make(1, 2).y; }\n')
+    own = ["--in-memory=3"] if mmcc else ["-D__MMCC_IN_MEMORY__=3"]
+    with tempfile.TemporaryDirectory() as out:
+        rc, output = run(src, compile_flags(out) + own)
+    got = [(d[1], d[3], d[4]) for d in diagnostics(output)]
+    problems = [] if rc != 0 else ["compiled"]
+    if len(got) != 1 or got[0][:2] != (10, "error") or \
+            "returns its 'struct point' result through a slot on the caller's stack, in memory 3," not in got[0][2]:
+        problems.append("diagnostics %s, expected one error at line 10 about memory 3's stack" % got)
+    if problems:
+        problems.append(tool + " said: " + output.strip())
+    result("'#pragma mmcc memory' in code compiled into the region's memory", problems)
+
     # C++ mangles address spaces into names; the functions of a region keep
     # the names the library gives them, compiled without the pragma.
     if not mmcc:
