@@ -254,6 +254,26 @@ fn a_cxx_library_with_libcxx_and_static_objects() {
     assert!(report.memories[6].instructions > 1000, "libc++'s code is not in memory 6");
 }
 
+#[test]
+fn library_code_reads_the_application_memory_through_default_memory() {
+    let wasm = tmp("default-memory.wasm");
+    ok(mmcc(&["-O2", &src("default_memory/app.c"), "--in-memory=3", &src("default_memory/lib.c"), "-o", s(&wasm)]));
+    let reference = tmp("default-memory-plain.wasm");
+    plain(&[src("default_memory/app.c"), src("default_memory/lib.c")], &reference);
+    let expected = wasmtime(&reference, &[], &[], &[]).stdout;
+    assert_eq!(String::from_utf8_lossy(&expected), "sum 15239\ntook 13: read in place\n");
+    assert_eq!(wasmtime(&wasm, &[], &[], &[]).stdout, expected);
+    assert_eq!(v8(&wasm, &[], &[]).1.as_bytes(), &expected[..]);
+    // The library's loads of the caller's buffer name memory 0, its own
+    // memory 3.
+    let text = wasmprinter::print_bytes(std::fs::read(&wasm).unwrap()).unwrap();
+    let body = text.split("(func $__mmcc_in3.lib_sum_caller").nth(1).unwrap().split("(func ").next().unwrap();
+    assert!(body.contains("i32.load (memory 0)") || body.contains("i32.load $memory"), "{body}");
+    // In library code, a cast between the two memories is an error.
+    let e = fails(&["-c", "--in-memory=3", &src("default_memory/bad_cast.c"), "-o", s(&tmp("bad-cast.o"))]);
+    assert!(e.contains("bad_cast.c:5") && e.contains("the application's default memory (__default_memory)"), "{e}");
+}
+
 /// Runs mmcc expecting failure; returns its stderr.
 fn fails(args: &[&str]) -> String {
     let o = mmcc(args);

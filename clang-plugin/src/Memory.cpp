@@ -8,6 +8,12 @@ using namespace clang;
 
 namespace mmcc {
 
+namespace {
+bool InLibraryMemory = false;
+} // namespace
+
+void setInLibraryMemory(bool InLibrary) { InLibraryMemory = InLibrary; }
+
 std::optional<unsigned> addressSpaceNumber(LangAS AS) {
   if (AS == LangAS::Default)
     return 0u;
@@ -25,6 +31,9 @@ std::optional<unsigned> memoryOf(LangAS AS) {
   std::optional<unsigned> N = addressSpaceNumber(AS);
   if (N && !badAddressSpaceReason(*N).empty())
     return std::nullopt;
+  // Outside a library memory, __default_memory is memory 0 itself.
+  if (N == ApplicationAddressSpace && !InLibraryMemory)
+    return 0u;
   return N;
 }
 
@@ -41,6 +50,8 @@ std::optional<unsigned> pointeeMemory(QualType T) {
 std::string describeMemory(unsigned Memory) {
   if (Memory == 0)
     return "memory 0 (the default memory)";
+  if (Memory == ApplicationAddressSpace)
+    return "the application's default memory (__default_memory)";
   return "memory " + std::to_string(Memory);
 }
 
@@ -53,11 +64,11 @@ std::string badAddressSpaceReason(unsigned N) {
     return "address space 20 is reserved: LLVM's WebAssembly backend uses it "
            "for funcref values (__funcref), so it cannot name a memory; use "
            "a memory number from 1 to 255 other than 10 and 20";
-  if (N > MaxMemory)
+  if (N > MaxMemory && N != ApplicationAddressSpace)
     return "address space " + std::to_string(N) +
            " is out of range: address_space(N) names WebAssembly memory N, "
            "and mmcc supports memories 0 to 255 (0 is the default memory; "
-           "10 and 20 are reserved)";
+           "10 and 20 are reserved; 256 is <mmcc.h>'s __default_memory)";
   return std::string();
 }
 

@@ -30,6 +30,17 @@ constexpr unsigned MaxMemory = 255;
 constexpr unsigned ExternrefAddressSpace = 10;
 constexpr unsigned FuncrefAddressSpace = 20;
 
+/// `__default_memory` (<mmcc.h>): the application's default memory, named
+/// explicitly. In code compiled into a library memory (mmcc defines
+/// __MMCC_IN_MEMORY__), unqualified pointers point into the library's
+/// memory and this one into the application's memory 0, so the two are
+/// different memories; anywhere else both are memory 0.
+constexpr unsigned ApplicationAddressSpace = 256;
+
+/// Whether the translation unit is compiled into a library memory (set
+/// once, when the plugin starts on it).
+void setInLibraryMemory(bool InLibrary);
+
 /// The number N of address space AS as written in address_space(N) (0 for
 /// the default address space); nullopt if AS is not a numbered address
 /// space (see above) or is a wasm_memory array's private address space.
@@ -46,7 +57,8 @@ std::optional<unsigned> memoryOf(clang::LangAS AS);
 std::optional<unsigned> pointeeMemory(clang::QualType T);
 
 /// "memory 0 (the default memory)" or "memory N": how diagnostics name a
-/// memory.
+/// memory (ApplicationAddressSpace in a library memory: "the application's
+/// default memory (__default_memory)").
 std::string describeMemory(unsigned Memory);
 
 /// If address space number N (as written in address_space(N)) cannot be a

@@ -23,6 +23,7 @@
 //   -fplugin-arg-mmcc-Werror=mmcc-variadic-memory
 #include "Checker.h"
 #include "LibraryMemory.h"
+#include "Memory.h"
 #include "Reporter.h"
 #include "WasmMemory.h"
 
@@ -30,6 +31,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendPluginRegistry.h"
+#include "clang/Lex/PreprocessorOptions.h"
 
 using namespace clang;
 
@@ -82,6 +84,12 @@ protected:
     // predefines.
     addCxxMemoryFunctionOverloads(CI);
     installWasmMemoryDiagnostics(CI);
+    // mmcc compiles code for a library memory with -D__MMCC_IN_MEMORY__=K.
+    bool InLibrary = false;
+    for (const auto &[Macro, IsUndef] : CI.getPreprocessorOpts().Macros)
+      if (llvm::StringRef(Macro).starts_with("__MMCC_IN_MEMORY__"))
+        InLibrary = !IsUndef;
+    setInLibraryMemory(InLibrary);
     installMemoryPragma(CI, Args);
     return std::make_unique<MmccConsumer>(CI, Args);
   }

@@ -26,8 +26,16 @@
 #define MMCC_MULTI_MEMORY 1
 /* A pointer into memory N: `__memory(2) int *p`. */
 #define __memory(N) __attribute__((address_space(N)))
+/* A pointer into the application's default memory, named explicitly: in
+ * code compiled into a library memory (--in-memory=K), where unqualified
+ * pointers point into memory K, `const __default_memory char *buf` still
+ * points into the application's memory 0 (a library that reads its
+ * caller's buffer in place). Elsewhere it is memory 0 like an unqualified
+ * pointer, but a distinct type: convert with a copy, not a cast. */
+#define __default_memory __attribute__((address_space(256)))
 #else
 #define __memory(N)
+#define __default_memory
 #endif
 
 /* ---- wasm_memory arrays: a global array that is a memory of its own ------

@@ -234,6 +234,7 @@ impl Driver {
                 bulk_memory: self.inv.feature("bulk-memory", true),
                 simd128: self.inv.feature("simd128", false) || self.inv.feature("relaxed-simd", false),
                 atomics: self.inv.feature("atomics", false) || self.inv.compile_flags.iter().any(|f| f == "-pthread"),
+                in_library_memory: input.memory != 0,
             },
         };
         if self.inv.verbose {

@@ -209,7 +209,18 @@ impl Lowering {
             LLVMOpcode::LLVMAddrSpaceCast => {
                 let from = LLVMGetPointerAddressSpace(type_of(LLVMGetOperand(inst, 0)));
                 let to = LLVMGetPointerAddressSpace(type_of(inst));
-                self.error(inst, cast_message(from, to));
+                if self.same_memory(from, to) {
+                    // The same address: as integers, which the backend can
+                    // select (an addrspacecast it cannot).
+                    LLVMPositionBuilderBefore(self.builder, inst);
+                    let address = LLVMBuildPtrToInt(self.builder, LLVMGetOperand(inst, 0), self.i32, c"".as_ptr());
+                    let pointer = LLVMBuildIntToPtr(self.builder, address, type_of(inst), c"".as_ptr());
+                    LLVMReplaceAllUsesWith(inst, pointer);
+                    self.erased.insert(inst);
+                    LLVMInstructionEraseFromParent(inst);
+                } else {
+                    self.error(inst, cast_message(from, to));
+                }
             }
             LLVMOpcode::LLVMCall => self.visit_call(inst),
             _ => {}
@@ -219,6 +230,18 @@ impl Lowering {
     /// Address-space casts hidden in constant expressions (e.g. casting the
     /// address of a global) are as meaningless as cast instructions.
     unsafe fn check_constant_casts(&mut self, inst: Value) {
+        // A cast between two names of one memory, as an operand: the same
+        // address as integers.
+        for (i, operand) in operands(inst).into_iter().enumerate() {
+            if !LLVMIsAConstantExpr(operand).is_null() && LLVMGetConstOpcode(operand) == LLVMOpcode::LLVMAddrSpaceCast {
+                let inner = LLVMGetOperand(operand, 0);
+                let (from, to) = (LLVMGetPointerAddressSpace(type_of(inner)), LLVMGetPointerAddressSpace(type_of(operand)));
+                if self.same_memory(from, to) {
+                    let same = LLVMConstIntToPtr(LLVMConstPtrToInt(inner, self.i32), type_of(operand));
+                    LLVMSetOperand(inst, i as u32, same);
+                }
+            }
+        }
         let mut stack: Vec<Value> = operands(inst).into_iter().filter(|v| !LLVMIsAConstantExpr(*v).is_null()).collect();
         let mut seen = HashSet::new();
         while let Some(c) = stack.pop() {
@@ -792,6 +815,15 @@ impl Lowering {
     }
 }
 
+
+impl Lowering {
+    /// Whether two address spaces are one memory: the default memory and
+    /// the application's, named explicitly (`__default_memory`), outside a
+    /// library memory.
+    fn same_memory(&self, a: u32, b: u32) -> bool {
+        !self.features.in_library_memory && matches!((a, b), (0, DEFAULT_MEMORY_ADDRESS_SPACE) | (DEFAULT_MEMORY_ADDRESS_SPACE, 0))
+    }
+}
 
 fn cast_message(from: u32, to: u32) -> String {
     format!(

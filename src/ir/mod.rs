@@ -33,6 +33,10 @@ pub struct Features {
     pub bulk_memory: bool,
     pub simd128: bool,
     pub atomics: bool,
+    /// The code is compiled into a library memory (`--in-memory=K`): the
+    /// application's default memory (`__default_memory`) is then another
+    /// memory than the one unqualified pointers point into.
+    pub in_library_memory: bool,
 }
 
 /// An error in the user's program, located where the debug info allows.
