@@ -1,6 +1,6 @@
 /* zlib in memory 3, an application in memory 0.
  *
- *   mmcc -O2 examples/zlib/app.c --in-memory=3 .build/zlib/m0/libz.a -o zlib-app.wasm
+ *   mmcc -O2 -I .build/zlib/m0/include examples/zlib/app.c --in-memory=3 .build/zlib/m0/libz.a -o zlib-app.wasm
  *   mmtool run --dir . zlib-app.wasm -- INPUT [OUTPUT.z]
  *
  * The application (this file: its code, stdio, its buffers) is in the
@@ -23,23 +23,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef ZLIB_APP_USE_PRAGMA
-/* The system headers zconf.h includes, first, so that their declarations
- * (read(), ...) keep their memory-0 pointers: inside the pragma only
- * zlib's own are to be declared. */
-#include <limits.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <sys/types.h>
-#include <unistd.h>
-/* zlib.h's declarations with every pointer in memory 3. */
+/* zlib's API as zlib itself sees it: every pointer zlib.h declares (the
+ * z_stream's buffers, the version string, gzFile, ...) is an address in
+ * memory 3. The C library's headers that zconf.h includes (<stddef.h>,
+ * <limits.h>, <sys/types.h>, <stdarg.h>, <unistd.h>) are system headers,
+ * which the region leaves alone: they keep memory 0's types. */
 #pragma mmcc memory(push, 3)
 #include <zlib.h>
 #pragma mmcc memory(pop)
-#else
-/* The same, written by hand (until the pragma is in the plugin). */
-#include "zlib_m3.h"
-#endif
 
 #define CHUNK 65536u
 

@@ -7,6 +7,11 @@
   check.py placement MODULE K            zlib's tables and strings are static
                                          data of memory K, none in memory 0
   check.py whole MODULE K                besides: memory 0 holds no static data
+  check.py init-error LOG                LOG is clang's error for run.sh's init.c:
+                                         zlib.h's deflateInit() read through
+                                         `#pragma mmcc memory(push, 3)` passes
+                                         ZLIB_VERSION, a memory-0 literal, as
+                                         zlib's memory-3 `const char *version`
 
 Each prints one line per failed check and exits 1 if there was one.
 """
@@ -155,6 +160,29 @@ def placement(module, k, whole=False):
     return problems
 
 
+# clang's diagnostic for init.c (run.sh): line 4 is
+#   int init(z_streamp zs) { return deflateInit(zs, Z_DEFAULT_COMPRESSION); }
+# after zlib.h included inside the pragma, so deflateInit_'s `const char
+# *version` is a memory-3 pointer and the literal ZLIB_VERSION is not.
+INIT_ERROR = [
+    r"^\S*init\.c:4:33: error: passing 'char \*' to parameter of type "
+    r"'const __attribute__\(\(address_space\(3\)\)\) char \*' changes address space of pointer$",
+    r"^\S*zlib\.h:\d+:\d+: note: expanded from macro 'deflateInit'$",
+    r"^\S*zlib\.h:\d+:\d+: note: expanded from macro 'ZLIB_VERSION'$",
+    r"^\S*zlib\.h:\d+:\d+: note: passing argument to parameter 'version' here$",
+    r"^1 error generated\.$",
+]
+
+
+def init_error(log):
+    text = Path(log).read_text(errors="replace")
+    problems = [f"no line matching {p!r}" for p in INIT_ERROR if not re.search(p, text, re.M)]
+    errors = re.findall(r"^\S+: (?:fatal )?error: .*$", text, re.M)
+    if len(errors) != 1:
+        problems.append(f"{len(errors)} errors, expected the one: {errors}")
+    return problems
+
+
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "inputs":
@@ -166,6 +194,8 @@ def main():
         problems = placement(args[0], int(args[1]))
     elif cmd == "whole":
         problems = placement(args[0], int(args[1]), whole=True)
+    elif cmd == "init-error":
+        problems = init_error(*args)
     else:
         sys.exit(f"check.py: unknown command {cmd}")
     for p in problems:
