@@ -68,7 +68,7 @@ fi
 mkdir -p "$out"
 out=$(realpath "$out")
 emit=(python3 "$here/run.py" --seeds "$seed" --emit "$out")
-[ -n "$opt" ] && emit+=(--opt "$opt")
+[ -n "$opt" ] && emit+=("--opt=$opt")
 [ -n "$mmcc" ] && emit+=(--mmcc "$mmcc")
 case_dir=$out/seed-$seed
 rm -rf "$case_dir"

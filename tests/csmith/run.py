@@ -486,7 +486,16 @@ def main():
                     help="check nothing: write DIR/seed-S/ with csmith's prog.c, config.sh "
                          "and repro.sh for each seed (to reproduce one by hand; reduce.sh "
                          "uses it)")
-    args = ap.parse_args()
+    argv, i = [], 0
+    while i < len(sys.argv) - 1:  # "--opt -O3" (argparse takes -O3 for an option)
+        a = sys.argv[i + 1]
+        if a == "--opt" and i + 2 < len(sys.argv) and sys.argv[i + 2].startswith("-O"):
+            argv.append("--opt=" + sys.argv[i + 2])
+            i += 2
+        else:
+            argv.append(a)
+            i += 1
+    args = ap.parse_args(argv)
 
     given = sum(x is not None and x is not False for x in (args.seeds, args.count, args.suite or None))
     if given != 1:
@@ -524,9 +533,9 @@ def main():
     retried = 0
     failures = []
     start = time.monotonic()
-    print("csmith %s, %d seeds, %d jobs, timeout %g s, csmith options: %s" % (
-        csmith_version(), len(seeds), args.jobs, cfg.timeout, " ".join(CSMITH_OPTS)),
-        flush=True)
+    print("csmith %s, %d seeds, %s, %d jobs, timeout %g s, csmith options: %s" % (
+        csmith_version(), len(seeds), cfg.opt or "/".join(OPT_LEVELS) + " by seed % 3",
+        args.jobs, cfg.timeout, " ".join(CSMITH_OPTS) or "(csmith's defaults)"), flush=True)
     def on_signal(signum, frame):
         raise KeyboardInterrupt
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
@@ -544,7 +553,7 @@ def main():
             if status == "FAIL":
                 failures.append(seed)
             print("seed %d %s: %s %s (%.1f s)" % (seed, opt, status, reason, secs), flush=True)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, BrokenPipeError):
         kill_all()
         pool.shutdown(wait=False, cancel_futures=True)
         print("interrupted", file=sys.stderr)
