@@ -29,10 +29,16 @@ program of it, or when the plain build does not finish within --timeout on
 wasmtime (csmith programs may loop for a very long time) or V8.  A failure
 is: mmcc does not build what plain clang builds, the mmcc build's output or
 exit code differs from the plain build's on either engine, the mmcc build
-runs far longer than the plain one (--timeout times 3), or the two engines
-disagree on the plain build.  A failing seed is tried once more before it
-is called a failure (mmcc may be being relinked by someone else at that
-moment); a seed that passes the second time is `ok` with a note.
+runs far longer than the plain one (3 * --timeout + 10 s), the mmcc build
+is not in memory 3 (`mmtool inspect`: memory 0 has data, or no fewer
+instructions than memory 3), or the two engines disagree on the plain
+build.  A failing seed is tried once more before it is called a failure
+(mmcc may be being relinked by someone else at that moment); a seed that
+passes the second time is `ok` with a note.  With --suite a skip is a
+failure too (the suite's seeds are ones that finish quickly).
+
+docs/csmith.md has the commands, how to reduce a failure (reduce.sh) and
+the long runs' results.
 
 csmith's program for a seed depends on csmith's version and on the options
 (CSMITH_OPTS below): change them and the seeds mean other programs.
