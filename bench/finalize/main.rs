@@ -17,12 +17,13 @@ use mmcc::link::split_memory_specs;
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// Median, min and max of `repetitions` runs of finish(module, imports).
+/// Median, min and max of `repetitions` runs of finish(module, imports), as
+/// a link without -g runs it (memory indices compacted).
 fn time_finish(module: &[u8], imports: &[MemoryImport], repetitions: usize) -> Result<(u128, u128, u128), String> {
     let mut times = Vec::with_capacity(repetitions);
     for _ in 0..repetitions {
         let start = Instant::now();
-        let output = finish(module, imports, false, |memory| format!("memory{memory}")).map_err(|e| format!("{e:#}"))?;
+        let output = finish(module, imports, false, true, |memory| format!("memory{memory}")).map_err(|e| format!("{e:#}"))?;
         times.push(start.elapsed().as_nanos());
         std::hint::black_box(output);
     }
