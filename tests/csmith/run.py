@@ -596,8 +596,10 @@ def emit(cfg, seeds, root):
 
 def csmith_version():
     try:
-        out = subprocess.run(["csmith", "--version"], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, timeout=30).stdout.decode()
+        # In a temporary folder: csmith writes platform.info where it runs.
+        with tempfile.TemporaryDirectory() as scratch:
+            out = subprocess.run(["csmith", "--version"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, timeout=30, cwd=scratch).stdout.decode()
         m = re.search(r"csmith ([\w.]+)", out)
         return m.group(1) if m else "?"
     except Exception:
