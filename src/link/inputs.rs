@@ -34,10 +34,11 @@ pub fn input_objects(items: &[String]) -> Vec<InputObject> {
         };
         let Ok(bytes) = std::fs::read(&file) else { continue };
         let origin = file.display().to_string();
-        if bytes.starts_with(b"!<arch>\n") {
-            for (name, member) in archive_members(&bytes) {
-                if member.starts_with(b"\0asm") {
-                    objects.push(InputObject { origin: format!("{origin}({name})"), bytes: member.to_vec() });
+        if bytes.starts_with(crate::object::archive::MAGIC) {
+            // A malformed archive is the linker's to report.
+            for member in crate::object::archive::read(&bytes).unwrap_or_default() {
+                if member.data.starts_with(b"\0asm") {
+                    objects.push(InputObject { origin: format!("{origin}({})", member.name), bytes: member.data });
                 }
             }
         } else if bytes.starts_with(b"\0asm") {
@@ -45,23 +46,4 @@ pub fn input_objects(items: &[String]) -> Vec<InputObject> {
         }
     }
     objects
-}
-
-/// The members of a Unix archive, with their names as far as the header
-/// tells (GNU long names show as their table offset; only contents matter).
-fn archive_members(bytes: &[u8]) -> Vec<(String, &[u8])> {
-    let mut members = Vec::new();
-    let mut at = 8;
-    while at + 60 <= bytes.len() {
-        let header = &bytes[at..at + 60];
-        let Some(size) = std::str::from_utf8(&header[48..58]).ok().and_then(|s| s.trim().parse::<usize>().ok()) else {
-            break;
-        };
-        let name = String::from_utf8_lossy(&header[..16]).trim_end().trim_end_matches('/').to_string();
-        let start = at + 60;
-        let Some(end) = start.checked_add(size).filter(|e| *e <= bytes.len()) else { break };
-        members.push((name, &bytes[start..end]));
-        at = end + (size & 1);
-    }
-    members
 }

@@ -57,7 +57,7 @@ pub fn plan(tc: &Toolchain, items: &[(String, u32)], temp: &Path) -> Result<Plan
     let mut plan = Plan::default();
     let mut search_dirs: Vec<PathBuf> = Vec::new();
     let mut default_memory_inputs = false;
-    let mut iter = items.iter().peekable();
+    let mut iter = items.iter();
     let mut n = 0;
     while let Some((item, memory)) = iter.next() {
         let memory = *memory;
@@ -206,7 +206,7 @@ pub fn memory_objects(tc: &Toolchain, inv: &Invocation, memory: u32, whole_progr
         objects.push(retargeted_copy(&dir, &crt, memory, Role::Api, stamp)?);
     }
     if wasi {
-        objects.push(adapter(tc, inv, &dir, memory, stamp)?);
+        objects.push(adapter(inv, &dir, memory, stamp)?);
     }
     if !nostdlib(inv) {
         let defines: &[&str] = if whole_program { &["-DMMCC_WHOLE_PROGRAM=1"] } else { &[] };
@@ -270,9 +270,8 @@ fn prune_stale(dir: &Path, prefix: &str, suffix: &str, keep: &Path) {
 }
 
 /// Memory K's WASI adapter, generated and compiled once per memory.
-fn adapter(_tc: &Toolchain, inv: &Invocation, dir: &Path, memory: u32, stamp: u64) -> Result<PathBuf> {
-    let functions: Vec<&super::wasi::Function> = super::wasi::FUNCTIONS.iter().collect();
-    let source = super::wasi::adapter_source(&functions);
+fn adapter(inv: &Invocation, dir: &Path, memory: u32, stamp: u64) -> Result<PathBuf> {
+    let source = super::wasi::adapter_source();
     let mut h = std::collections::hash_map::DefaultHasher::new();
     source.hash(&mut h);
     let path = dir.join(format!("wasi-adapter-{:016x}.c", h.finish()));

@@ -143,10 +143,10 @@ pub fn function(name: &str) -> Option<&'static Function> {
     FUNCTIONS.iter().find(|f| f.name == name)
 }
 
-/// The adapter's C source for the functions `used` (all of them if empty
-/// is not what you want: pass the names the memory's code imports).
-/// Compiled with `-DMMCC_MEMORY=K`.
-pub fn adapter_source(used: &[&Function]) -> String {
+/// The adapter's C source, every function of the table (the linker drops
+/// the ones memory K's code does not call). Compiled with
+/// `-DMMCC_MEMORY=K`.
+pub fn adapter_source() -> String {
     let mut c = String::new();
     c.push_str(PRELUDE.replace("SCRATCH_BYTES", &SCRATCH_BYTES.to_string()).as_str());
     // Every real import, declared first: some adapters call two of them.
@@ -154,7 +154,7 @@ pub fn adapter_source(used: &[&Function]) -> String {
     for f in FUNCTIONS {
         c.push_str(&import_declaration(f));
     }
-    for f in used {
+    for f in FUNCTIONS {
         c.push_str(&function_source(f));
     }
     c
