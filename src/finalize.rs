@@ -56,7 +56,8 @@ pub struct MemoryImport {
 /// With `default_private`, the default memory is not exported (a module
 /// that imports WASI functions needs it, and is an error).
 /// With `compact` (a link without -g), memory indices are written in the
-/// fewest bytes ([`compact_memory_indices`]).
+/// fewest bytes and `local.set x; local.get x` becomes `local.tee x`
+/// ([`compact_code`]).
 pub fn finish(
     bytes: &[u8],
     imports: &[MemoryImport],
@@ -82,25 +83,31 @@ pub fn finish(
         renumbered = module;
         (&renumbered, new_index)
     };
-    let compacted = if compact { compact_memory_indices(module)? } else { None };
+    let compacted = if compact { compact_code(module)? } else { None };
     let module = compacted.as_deref().unwrap_or(module);
     let mut names: Vec<(u32, String)> = (0..memories).map(|m| (new_index[m as usize], source_name(m))).collect();
     names.sort();
     name_memories(module, &names)
 }
 
-/// Writes every memory index in the code in the fewest bytes it needs.
+/// Writes every memory index in the code in the fewest bytes it needs, and
+/// every `local.set x` followed by `local.get x` as `local.tee x`.
 ///
 /// In objects a memory index is a 5-byte LEB128, so that the linker can
 /// rewrite it in place; in the linked module nothing relocates it any more,
 /// and one byte holds any index below 128: a memory-N access is then one
 /// byte longer than its memory-0 form, not five (which on code that
 /// accesses only memory K, retargeted code, costs about 40% of its size).
-/// Every other byte of the code is copied. DWARF holds code offsets, which
+///
+/// The tee: a memory-N access is a marker call while LLVM's backend runs,
+/// and its register stackifier does not tee a value into a call's operand,
+/// so where memory 0 gets `local.tee x` memory N gets `local.set x;
+/// local.get x` (the same effect: two adjacent instructions have no branch
+/// target between them). Every other byte of the code is copied. DWARF holds code offsets, which
 /// move: it is dropped (this runs only for links without -g, whose DWARF
 /// comes from prebuilt libraries such as Debian's wasi-libc). Returns None
 /// when nothing changes.
-pub fn compact_memory_indices(bytes: &[u8]) -> Result<Option<Vec<u8>>> {
+pub fn compact_code(bytes: &[u8]) -> Result<Option<Vec<u8>>> {
     let mut code = None;
     for payload in Parser::new(0).parse_all(bytes) {
         if let Payload::CodeSectionStart { unchecked_range, .. } = payload? {
@@ -121,14 +128,29 @@ pub fn compact_memory_indices(bytes: &[u8]) -> Result<Option<Vec<u8>>> {
         let mut operators = wasmparser::OperatorsReader::new(body.get_binary_reader_for_operators()?);
         let mut out = Vec::with_capacity(body_end - body_start);
         let mut copied = body_start;
+        // The previous instruction, if it was `local.set`: (start, end).
+        let mut local_set: Option<(usize, usize)> = None;
         while !operators.eof() {
             let op_start = operators.original_position() as usize;
             operands.memories.clear();
             operators.visit_operator(&mut operands)?;
+            let op_end = operators.original_position() as usize;
+            const LOCAL_GET: u8 = 0x20;
+            const LOCAL_SET: u8 = 0x21;
+            const LOCAL_TEE: u8 = 0x22;
+            match (bytes[op_start], local_set.take()) {
+                (LOCAL_GET, Some((set_start, set_end))) if bytes[set_start + 1..set_end] == bytes[op_start + 1..op_end] => {
+                    out.extend_from_slice(&bytes[copied..set_start]);
+                    out.push(LOCAL_TEE);
+                    out.extend_from_slice(&bytes[set_start + 1..set_end]);
+                    copied = op_end;
+                }
+                (LOCAL_SET, _) => local_set = Some((op_start, op_end)),
+                _ => {}
+            }
             if operands.memories.is_empty() {
                 continue;
             }
-            let op_end = operators.original_position() as usize;
             for immediate in crate::memory_operands::immediates(&bytes[op_start..op_end], op_start)? {
                 if let crate::memory_operands::Immediate::Index { at, len, value } = immediate {
                     let mut short = Vec::with_capacity(5);

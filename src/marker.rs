@@ -20,6 +20,7 @@
 //! | `m3` / `m@name` | memory key (number, or the name of a named memory); `memory.copy` has two, destination first |
 //! | `o16` | constant offset folded into the `memarg` |
 //! | `a0` | log2 of the alignment in the `memarg` |
+//! | `l2` | lane index (`v128.load32_lane`, `v128.store16_lane`, ...) |
 //! | `v` | volatile: the call has side effects, so LLVM keeps and orders it |
 //! | `t...` | IR-level type variant (only to keep LLVM declarations distinct) |
 
@@ -59,6 +60,8 @@ pub enum Immediates {
     /// A `memarg`: alignment, memory index, offset. `natural` is log2 of the
     /// access width (the largest alignment the instruction allows).
     MemArg { natural: u8 },
+    /// A `memarg` and a lane index (`v128.load32_lane`, `v128.store8_lane`).
+    MemArgLane { natural: u8 },
     /// A single memory index (`memory.size`, `memory.grow`, `memory.fill`).
     Memory,
     /// Two memory indices, destination then source (`memory.copy`).
@@ -139,6 +142,26 @@ ops! {
     // SIMD.
     "v128.load"     [0xfd, 0x00] MemArg { natural: 4 }, (I32) -> (V128), Simd128;
     "v128.store"    [0xfd, 0x0b] MemArg { natural: 4 }, (I32, V128) -> (), Simd128;
+    "v128.load8x8_s"   [0xfd, 0x01] MemArg { natural: 3 }, (I32) -> (V128), Simd128;
+    "v128.load8x8_u"   [0xfd, 0x02] MemArg { natural: 3 }, (I32) -> (V128), Simd128;
+    "v128.load16x4_s"  [0xfd, 0x03] MemArg { natural: 3 }, (I32) -> (V128), Simd128;
+    "v128.load16x4_u"  [0xfd, 0x04] MemArg { natural: 3 }, (I32) -> (V128), Simd128;
+    "v128.load32x2_s"  [0xfd, 0x05] MemArg { natural: 3 }, (I32) -> (V128), Simd128;
+    "v128.load32x2_u"  [0xfd, 0x06] MemArg { natural: 3 }, (I32) -> (V128), Simd128;
+    "v128.load8_splat"  [0xfd, 0x07] MemArg { natural: 0 }, (I32) -> (V128), Simd128;
+    "v128.load16_splat" [0xfd, 0x08] MemArg { natural: 1 }, (I32) -> (V128), Simd128;
+    "v128.load32_splat" [0xfd, 0x09] MemArg { natural: 2 }, (I32) -> (V128), Simd128;
+    "v128.load64_splat" [0xfd, 0x0a] MemArg { natural: 3 }, (I32) -> (V128), Simd128;
+    "v128.load8_lane"   [0xfd, 0x54] MemArgLane { natural: 0 }, (I32, V128) -> (V128), Simd128;
+    "v128.load16_lane"  [0xfd, 0x55] MemArgLane { natural: 1 }, (I32, V128) -> (V128), Simd128;
+    "v128.load32_lane"  [0xfd, 0x56] MemArgLane { natural: 2 }, (I32, V128) -> (V128), Simd128;
+    "v128.load64_lane"  [0xfd, 0x57] MemArgLane { natural: 3 }, (I32, V128) -> (V128), Simd128;
+    "v128.store8_lane"  [0xfd, 0x58] MemArgLane { natural: 0 }, (I32, V128) -> (), Simd128;
+    "v128.store16_lane" [0xfd, 0x59] MemArgLane { natural: 1 }, (I32, V128) -> (), Simd128;
+    "v128.store32_lane" [0xfd, 0x5a] MemArgLane { natural: 2 }, (I32, V128) -> (), Simd128;
+    "v128.store64_lane" [0xfd, 0x5b] MemArgLane { natural: 3 }, (I32, V128) -> (), Simd128;
+    "v128.load32_zero"  [0xfd, 0x5c] MemArg { natural: 2 }, (I32) -> (V128), Simd128;
+    "v128.load64_zero"  [0xfd, 0x5d] MemArg { natural: 3 }, (I32) -> (V128), Simd128;
     // Atomics: wait/notify, loads, stores.
     "memory.atomic.notify" [0xfe, 0x00] MemArg { natural: 2 }, (I32, I32) -> (I32), Atomics;
     "memory.atomic.wait32" [0xfe, 0x01] MemArg { natural: 2 }, (I32, I32, I64) -> (I32), Atomics;
@@ -271,6 +294,8 @@ pub struct Marker {
     pub offset: u64,
     /// log2 of the `memarg` alignment.
     pub align: u8,
+    /// Lane index of a lane load or store.
+    pub lane: u8,
     pub volatile: bool,
     /// Distinguishes LLVM declarations of the same instruction with
     /// different IR types; ignored by the object writer.
@@ -280,10 +305,10 @@ pub struct Marker {
 impl Marker {
     pub fn new(op: &'static Op, memories: Vec<MemoryKey>) -> Marker {
         let align = match op.immediates {
-            MemArg { natural } => natural,
+            MemArg { natural } | MemArgLane { natural } => natural,
             _ => 0,
         };
-        Marker { op, memories, offset: 0, align, volatile: false, type_tag: None }
+        Marker { op, memories, offset: 0, align, lane: 0, volatile: false, type_tag: None }
     }
 
     /// The marker's function name.
@@ -292,8 +317,11 @@ impl Marker {
         for m in &self.memories {
             s.push_str(&format!(":m{m}"));
         }
-        if let MemArg { .. } = self.op.immediates {
+        if let MemArg { .. } | MemArgLane { .. } = self.op.immediates {
             s.push_str(&format!(":o{}:a{}", self.offset, self.align));
+        }
+        if let MemArgLane { .. } = self.op.immediates {
+            s.push_str(&format!(":l{}", self.lane));
         }
         if self.volatile {
             s.push_str(":v");
@@ -317,6 +345,7 @@ impl Marker {
                 "m" => marker.memories.push(MemoryKey::parse(value).with_context(|| format!("in marker `{name}`"))?),
                 "o" => marker.offset = value.parse().with_context(|| format!("bad offset in marker `{name}`"))?,
                 "a" => marker.align = value.parse().with_context(|| format!("bad alignment in marker `{name}`"))?,
+                "l" => marker.lane = value.parse().with_context(|| format!("bad lane in marker `{name}`"))?,
                 "v" if value.is_empty() => marker.volatile = true,
                 "t" => marker.type_tag = Some(value.to_string()),
                 _ => bail!("unknown field `{field}` in marker `{name}`"),
@@ -326,12 +355,17 @@ impl Marker {
         if marker.memories.len() != wanted {
             bail!("marker `{name}` names {} memories, `{}` needs {wanted}", marker.memories.len(), op.name);
         }
-        if let MemArg { natural } = op.immediates {
+        if let MemArg { natural } | MemArgLane { natural } = op.immediates {
             if marker.align > natural {
                 bail!("marker `{name}`: alignment 2^{} exceeds the natural alignment of `{}`", marker.align, op.name);
             }
             if marker.offset > u32::MAX as u64 {
                 bail!("marker `{name}`: offset does not fit a 32-bit memory");
+            }
+        }
+        if let MemArgLane { natural } = op.immediates {
+            if marker.lane as u32 >= 16 >> natural {
+                bail!("marker `{name}`: lane {} does not exist for `{}`", marker.lane, op.name);
             }
         }
         Ok(Some(marker))
@@ -363,11 +397,14 @@ impl Marker {
             write_padded_u32(out, object_index(key));
         };
         match self.op.immediates {
-            MemArg { .. } => {
+            MemArg { .. } | MemArgLane { .. } => {
                 // Bit 6 of the alignment field says "a memory index follows".
                 write_u32(out, self.align as u32 | 0x40);
                 memory(out, &self.memories[0]);
                 write_u64(out, self.offset);
+                if let MemArgLane { .. } = self.op.immediates {
+                    out.push(self.lane);
+                }
             }
             Memory => memory(out, &self.memories[0]),
             TwoMemories => {

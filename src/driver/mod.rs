@@ -8,7 +8,7 @@
 
 pub mod args;
 
-use crate::ir::codegen::{compile_bitcode, CodegenOptions, Compiled};
+use crate::ir::codegen::{compile_bitcode, CodegenOptions, Compiled, Pipeline};
 use crate::ir::Features;
 use crate::link;
 use crate::marker::MemoryKey;
@@ -215,6 +215,14 @@ impl Driver {
                 cmd.arg("-MF").arg(object.with_extension("d"));
             }
         }
+        // mmcc runs LLVM's optimizer itself, after giving every memory
+        // access its memory's alias scope (src/ir/alias.rs); clang's
+        // front end still compiles for the -O level (TBAA, lifetimes,
+        // inlining hints).
+        let pipeline = Pipeline::for_flags(&self.inv.opt_level, &self.inv.compile_flags);
+        if pipeline.is_some() {
+            cmd.arg("-Xclang").arg("-disable-llvm-optzns");
+        }
         cmd.arg("-c").arg("-emit-llvm").arg("-o").arg(&bitcode).args(language_flag(input)).arg(&input.path);
         if run_command(&mut cmd, self.inv.verbose)? != 0 {
             return Ok(false);
@@ -234,8 +242,9 @@ impl Driver {
                 bulk_memory: self.inv.feature("bulk-memory", true),
                 simd128: self.inv.feature("simd128", false) || self.inv.feature("relaxed-simd", false),
                 atomics: self.inv.feature("atomics", false) || self.inv.compile_flags.iter().any(|f| f == "-pthread"),
-                in_library_memory: input.memory != 0,
+                library_memory: (input.memory != 0).then_some(input.memory),
             },
+            pipeline,
         };
         if self.inv.verbose {
             eprintln!("mmcc: memory-indexing pass and code generation: {} -> object", bitcode.display());

@@ -1,11 +1,14 @@
-//! From clang's optimized bitcode to a wasm object: load the module, run the
-//! memory-indexing pass, generate code with LLVM's WebAssembly backend.
+//! From clang's bitcode to a wasm object: load the module, give its memory
+//! accesses their alias facts and run LLVM's optimizer (as clang would have),
+//! run the memory-indexing pass, generate code with LLVM's WebAssembly
+//! backend.
 
 use super::{lower_module, Diagnostic, Features, Summary};
 use anyhow::{anyhow, Context as _, Result};
 use inkwell::context::Context;
 use inkwell::memory_buffer::MemoryBuffer;
 use inkwell::module::Module;
+use inkwell::passes::PassBuilderOptions;
 use inkwell::targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetTriple};
 use inkwell::values::AsValueRef;
 use inkwell::OptimizationLevel;
@@ -22,6 +25,54 @@ pub struct CodegenOptions {
     pub features: Features,
     /// Write the IR after the memory-indexing pass here (`-save-temps`).
     pub save_ir: Option<std::path::PathBuf>,
+    /// Run LLVM's optimizer on the bitcode first: clang was asked for
+    /// unoptimized IR (`-disable-llvm-optzns`), so that the alias facts of
+    /// [`super::alias`] are there before the optimizer looks. `None` at -O0
+    /// (clang's -O0 output is final).
+    pub pipeline: Option<Pipeline>,
+}
+
+/// LLVM's optimizer as clang-19 runs it (clang's BackendUtil): the default
+/// per-module pipeline of the level, with clang's tuning options. On a
+/// module with one memory the result is exactly clang's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pipeline {
+    /// `O1`, `O2`, `O3`, `Os` or `Oz`.
+    pub level: &'static str,
+    /// clang's `-vectorize-loops` (on at -O2, -O3, -Os; `-f[no-]vectorize`).
+    pub loop_vectorize: bool,
+    /// clang's `-vectorize-slp` (on at -O2, -O3, -Os, -Oz; `-f[no-]slp-vectorize`).
+    pub slp_vectorize: bool,
+    /// clang's `UnrollLoops` (on from -O2, including -Os/-Oz;
+    /// `-f[no-]unroll-loops`), which also sets loop interleaving.
+    pub unroll_loops: bool,
+}
+
+impl Pipeline {
+    /// The pipeline of clang's `-O<level>` with the user's `-f` flags (last
+    /// one wins, as in clang), or `None` for -O0.
+    pub fn for_flags(level: &str, flags: &[String]) -> Option<Pipeline> {
+        let (level, mut loop_vectorize, mut slp_vectorize, mut unroll_loops) = match level {
+            "0" => return None,
+            "1" | "g" => ("O1", false, false, false),
+            "3" | "fast" => ("O3", true, true, true),
+            "s" => ("Os", true, true, true),
+            "z" => ("Oz", false, true, true),
+            _ => ("O2", true, true, true),
+        };
+        for flag in flags {
+            match flag.as_str() {
+                "-fvectorize" | "-ftree-vectorize" => loop_vectorize = true,
+                "-fno-vectorize" | "-fno-tree-vectorize" => loop_vectorize = false,
+                "-fslp-vectorize" | "-ftree-slp-vectorize" => slp_vectorize = true,
+                "-fno-slp-vectorize" | "-fno-tree-slp-vectorize" => slp_vectorize = false,
+                "-funroll-loops" => unroll_loops = true,
+                "-fno-unroll-loops" => unroll_loops = false,
+                _ => {}
+            }
+        }
+        Some(Pipeline { level, loop_vectorize, slp_vectorize, unroll_loops })
+    }
 }
 
 /// The outcome of compiling one module.
@@ -59,6 +110,18 @@ pub fn compile_bitcode(bitcode: &[u8], name: &str, options: &CodegenOptions) -> 
         )
         .context("cannot create the WebAssembly target machine")?;
     let td = machine.get_target_data();
+
+    if let Some(pipeline) = &options.pipeline {
+        unsafe { super::alias::add_memory_scopes(module.as_mut_ptr(), options.features.library_memory) };
+        let tuning = PassBuilderOptions::create();
+        tuning.set_loop_vectorization(pipeline.loop_vectorize);
+        tuning.set_loop_slp_vectorization(pipeline.slp_vectorize);
+        tuning.set_loop_unrolling(pipeline.unroll_loops);
+        tuning.set_loop_interleaving(pipeline.unroll_loops);
+        module
+            .run_passes(&format!("default<{}>", pipeline.level), &machine, tuning)
+            .map_err(|e| anyhow!("LLVM's optimizer failed on {name}: {}", e.to_string()))?;
+    }
 
     let summary = match unsafe { lower_module(module.as_mut_ptr(), td.as_mut_ptr(), options.features) } {
         Ok(summary) => summary,

@@ -12,6 +12,7 @@ use llvm_sys::{LLVMAtomicOrdering, LLVMOpcode, LLVMTypeKind};
 use std::collections::{HashMap, HashSet};
 
 mod atomics;
+mod vectors;
 
 /// `memory` attribute values (LLVM's MemoryEffects encoding: two bits per
 /// location — argmem, inaccessible, other — 1 = ref, 2 = mod).
@@ -325,7 +326,7 @@ impl Lowering {
         if f.is_null() {
             f = LLVMAddFunction(self.module, name.as_ptr(), fn_ty);
             add_attribute(self.ctx, f, u32::MAX, "nounwind", 0);
-            let is_plain_access = matches!(marker.op.immediates, marker::Immediates::MemArg { .. })
+            let is_plain_access = matches!(marker.op.immediates, marker::Immediates::MemArg { .. } | marker::Immediates::MemArgLane { .. })
                 && marker.op.feature != marker::Feature::Atomics;
             if !marker.volatile && is_plain_access {
                 add_attribute(self.ctx, f, u32::MAX, "willreturn", 0);
@@ -383,7 +384,7 @@ impl Lowering {
     unsafe fn marker(&self, op: &str, mem: &MemoryKey, offset: u64, align_bytes: u32, volatile: bool) -> Marker {
         let op = marker::op(op).expect("instruction is in the marker table");
         let mut m = Marker::new(op, vec![mem.clone()]);
-        if let marker::Immediates::MemArg { natural } = op.immediates {
+        if let marker::Immediates::MemArg { natural } | marker::Immediates::MemArgLane { natural } = op.immediates {
             m.offset = offset;
             let log2 = if align_bytes == 0 { natural } else { align_bytes.trailing_zeros() as u8 };
             m.align = log2.min(natural);
@@ -410,6 +411,9 @@ impl Lowering {
         let volatile = LLVMGetVolatile(load) != 0;
         let align = LLVMGetAlignment(load);
         let (addr, offset) = self.address(load, ptr);
+        if self.fused_vector_load(load, ty, mem, addr, offset, align, volatile) {
+            return;
+        }
         let Some(value) = self.load_value(load, ty, mem, addr, offset, align, volatile) else { return };
         LLVMReplaceAllUsesWith(load, value);
         LLVMInstructionEraseFromParent(load);
@@ -420,6 +424,12 @@ impl Lowering {
     #[allow(clippy::too_many_arguments)]
     unsafe fn load_value(&mut self, load: Value, ty: Type, mem: &MemoryKey, addr: Value, offset: u64, align: u32, volatile: bool) -> Option<Value> {
         let bits = size_in_bits(self.td, ty);
+        if let Some(value) = self.fused_extending_load(load, ty, mem, addr, offset, align, volatile) {
+            return Some(value);
+        }
+        if let Some(value) = self.legalized_vector_load(load, ty, mem, addr, offset, align, volatile) {
+            return value;
+        }
         match (kind(ty), int_width(ty)) {
             (_, Some(w @ (8 | 16 | 32))) => {
                 if let Some((ext, wide)) = self.uniform_extension(load) {
@@ -555,6 +565,12 @@ impl Lowering {
             let m = this.marker(op, mem, offset, align, volatile);
             this.call_marker(&m, None, &[addr, v]);
         };
+        if self.fused_lane_store(value, mem, addr, offset, align, volatile) {
+            return true;
+        }
+        if let Some(stored) = self.legalized_vector_store(store, value, mem, addr, offset, align, volatile) {
+            return stored;
+        }
         match (kind(ty), int_width(ty)) {
             (_, Some(w @ (8 | 16 | 32))) => {
                 // A store of a truncated value is a truncating store.
@@ -821,7 +837,7 @@ impl Lowering {
     /// the application's, named explicitly (`__default_memory`), outside a
     /// library memory.
     fn same_memory(&self, a: u32, b: u32) -> bool {
-        !self.features.in_library_memory && matches!((a, b), (0, DEFAULT_MEMORY_ADDRESS_SPACE) | (DEFAULT_MEMORY_ADDRESS_SPACE, 0))
+        self.features.library_memory.is_none() && matches!((a, b), (0, DEFAULT_MEMORY_ADDRESS_SPACE) | (DEFAULT_MEMORY_ADDRESS_SPACE, 0))
     }
 }
 

@@ -17,6 +17,7 @@
 //!   [`Diagnostic`] with the source location, never a silent memory-0 access.
 
 mod address;
+pub mod alias;
 pub mod codegen;
 pub mod declarations;
 pub mod globals;
@@ -33,10 +34,10 @@ pub struct Features {
     pub bulk_memory: bool,
     pub simd128: bool,
     pub atomics: bool,
-    /// The code is compiled into a library memory (`--in-memory=K`): the
+    /// The code is compiled into library memory K (`--in-memory=K`): the
     /// application's default memory (`__default_memory`) is then another
     /// memory than the one unqualified pointers point into.
-    pub in_library_memory: bool,
+    pub library_memory: Option<u32>,
 }
 
 /// An error in the user's program, located where the debug info allows.
