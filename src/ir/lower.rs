@@ -12,6 +12,7 @@ use llvm_sys::{LLVMAtomicOrdering, LLVMOpcode, LLVMTypeKind};
 use std::collections::{HashMap, HashSet};
 
 mod atomics;
+mod integers;
 mod vectors;
 
 /// `memory` attribute values (LLVM's MemoryEffects encoding: two bits per
@@ -500,6 +501,7 @@ impl Lowering {
                 let v = LLVMBuildOr(self.builder, lo, hi, c"".as_ptr());
                 Some(if ty == i128 { v } else { LLVMBuildBitCast(self.builder, v, ty, c"".as_ptr()) })
             }
+            (LLVMTypeKind::LLVMIntegerTypeKind, Some(_)) => self.load_odd_integer(load, ty, mem, addr, offset, align, volatile),
             _ => {
                 self.error(load, format!("loading a value of type `{}` from memory {mem} is not supported", type_string(ty)));
                 None
@@ -625,6 +627,7 @@ impl Lowering {
                 self.call_marker(&lo_m, None, &[addr, lo]);
                 self.call_marker(&hi_m, None, &[addr, hi]);
             }
+            (LLVMTypeKind::LLVMIntegerTypeKind, Some(_)) => return self.store_odd_integer(store, value, mem, addr, offset, align, volatile),
             _ => {
                 self.error(store, format!("storing a value of type `{}` to memory {mem} is not supported", type_string(ty)));
                 return false;

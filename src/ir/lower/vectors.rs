@@ -20,7 +20,9 @@
 //!
 //! Without SIMD, the legalizer splits a vector into its elements: a vector
 //! load or store is one access per element (extending loads for a vector
-//! that is sign- or zero-extended).
+//! that is sign- or zero-extended). So is a vector of another size with
+//! SIMD (`<3 x float>`, `<8 x i32>`): correct, though LLVM may combine
+//! some of the elements' accesses for memory 0.
 
 use super::*;
 
@@ -244,10 +246,10 @@ impl Lowering {
     pub(super) unsafe fn legalized_vector_load(&mut self, load: Value, ty: Type, mem: &MemoryKey, addr: Value, offset: u64, align: u32, volatile: bool) -> Option<Option<Value>> {
         let (lanes, element, element_bits) = self.vector_shape(ty)?;
         let bits = lanes as u64 * element_bits;
-        if self.features.simd128 {
-            if bits == 128 || !matches!(bits, 32 | 64) {
-                return None;
-            }
+        if self.features.simd128 && bits == 128 {
+            return None;
+        }
+        if self.features.simd128 && matches!(bits, 32 | 64) {
             let wide = LLVMVectorType(element, (128 / element_bits) as u32);
             let m = self.marker(&format!("v128.load{bits}_zero"), mem, offset, align, volatile);
             let v = self.call_marker(&m, Some((wide, None)), &[addr]);
@@ -309,10 +311,10 @@ impl Lowering {
         let ty = type_of(value);
         let (lanes, _, element_bits) = self.vector_shape(ty)?;
         let bits = lanes as u64 * element_bits;
-        if self.features.simd128 {
-            if bits == 128 || !matches!(bits, 32 | 64) {
-                return None;
-            }
+        if self.features.simd128 && bits == 128 {
+            return None;
+        }
+        if self.features.simd128 && matches!(bits, 32 | 64) {
             let wide_lanes = (128 / element_bits) as u32;
             let mask: Vec<Value> = (0..wide_lanes).map(|i| if i < lanes { LLVMConstInt(self.i32, i as u64, 0) } else { LLVMGetUndef(self.i32) }).collect();
             let mut mask = mask;
