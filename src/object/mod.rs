@@ -21,6 +21,7 @@
 //! every byte that is not a marker call is copied unchanged.
 
 pub mod archive;
+pub mod dwarf;
 pub mod linking;
 pub mod memories;
 pub mod retarget;
@@ -303,10 +304,71 @@ impl ParsedObject {
             None => None,
         };
 
+        // Line programs, written again for the moved code (src/object/dwarf.rs).
+        let line_index = self.sections.iter().position(|s| s.id == 0 && s.name.as_deref() == Some(".debug_line"));
+        let lines = match line_index {
+            Some(i) => {
+                let entries = relocs.get(&(i as u32)).map(|(_, r)| r.entries.clone()).unwrap_or_default();
+                let map = |symbol: u32, offset: i64| rewritten.move_function_offset(symbol, offset, &linking, &new_symbol_index, self);
+                Some(dwarf::rewrite_line_programs(self.section_data(input, &self.sections[i]), &entries, &map).context("in .debug_line")?)
+            }
+            None => None,
+        };
+        // Sizes and offsets from a base in .debug_info, .debug_loc and
+        // .debug_ranges, patched in place (src/object/dwarf.rs).
+        let custom = |name: &str| self.sections.iter().position(|s| s.id == 0 && s.name.as_deref() == Some(name));
+        let original_relocs = |index: Option<usize>| -> Vec<wasmparser::RelocationEntry> {
+            index.and_then(|i| relocs.get(&(i as u32))).map(|(_, r)| r.entries.clone()).unwrap_or_default()
+        };
+        let mut patched: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+        if let (Some(info), Some(abbrev)) = (custom(".debug_info"), custom(".debug_abbrev")) {
+            let (loc, ranges) = (custom(".debug_loc"), custom(".debug_ranges"));
+            let mut info_bytes = self.section_data(input, &self.sections[info]).to_vec();
+            let mut loc_bytes = loc.map(|i| self.section_data(input, &self.sections[i]).to_vec());
+            let mut ranges_bytes = ranges.map(|i| self.section_data(input, &self.sections[i]).to_vec());
+            let (info_relocs, loc_relocs, ranges_relocs) = (original_relocs(Some(info)), original_relocs(loc), original_relocs(ranges));
+            let map = |symbol: u32, offset: i64| rewritten.move_function_offset(symbol, offset, &linking, &new_symbol_index, self);
+            dwarf::patch_sizes_and_locations(
+                dwarf::DebugSections {
+                    info: &mut info_bytes,
+                    info_relocs: &info_relocs,
+                    abbrev: self.section_data(input, &self.sections[abbrev]),
+                    loc: loc_bytes.as_deref_mut().map(|b| (b, &loc_relocs[..])),
+                    ranges: ranges_bytes.as_deref_mut().map(|b| (b, &ranges_relocs[..])),
+                },
+                &map,
+            )
+            .context("in .debug_info")?;
+            patched.insert(info, info_bytes);
+            if let (Some(i), Some(b)) = (loc, loc_bytes) {
+                patched.insert(i, b);
+            }
+            if let (Some(i), Some(b)) = (ranges, ranges_bytes) {
+                patched.insert(i, b);
+            }
+        }
+        let is_line_section_symbol = |old: u32| -> bool {
+            let Some(line_index) = line_index else { return false };
+            let symbols = linking.symbols.as_ref().expect("symbols present");
+            new_symbol_index.get(old as usize).copied().flatten().is_some_and(|new| {
+                matches!(symbols[new as usize], Symbol::Section { section, .. } if section as usize == line_index)
+            })
+        };
+
         // Relocations of other sections: renumber symbols, move function offsets.
         for (target, (_, section)) in relocs.iter_mut() {
             if code_index == Some(*target as usize) {
                 section.entries = rewritten.relocs.clone();
+                continue;
+            }
+            if line_index == Some(*target as usize) {
+                let lines = lines.as_ref().expect("rewritten above");
+                section.entries = lines.relocs.clone();
+                for e in &mut section.entries {
+                    if e.ty != RelocationType::TypeIndexLeb {
+                        e.index = renumber_symbol(e.index)?;
+                    }
+                }
                 continue;
             }
             if Some(*target as usize) == data_index {
@@ -323,6 +385,11 @@ impl ParsedObject {
                 e.index = renumber_symbol(old_symbol)?;
                 if matches!(e.ty, RelocationType::FunctionOffsetI32 | RelocationType::FunctionOffsetI64) {
                     e.addend = rewritten.move_function_offset(old_symbol, e.addend, &linking, &new_symbol_index, self)?;
+                }
+                if e.ty == RelocationType::SectionOffsetI32 && is_line_section_symbol(old_symbol) {
+                    // DW_AT_stmt_list: where its line program now starts.
+                    let lines = lines.as_ref().expect("rewritten above");
+                    e.addend = lines.unit_offset(e.addend as u32).context("DW_AT_stmt_list points inside a line program")? as i64;
                 }
             }
         }
@@ -351,8 +418,9 @@ impl ParsedObject {
                     let (_, section) = relocs.values().find(|(idx, _)| *idx == i).expect("parsed above");
                     write_custom(&mut out, name, &section.encode());
                 }
+                (0, Some(".debug_line")) => write_custom(&mut out, ".debug_line", &lines.as_ref().expect("rewritten above").bytes),
                 (0, Some(memories::SECTION_NAME)) => bail!("the object already has a `{}` section", memories::SECTION_NAME),
-                (0, Some(name)) => write_custom(&mut out, name, self.section_data(input, s)),
+                (0, Some(name)) => write_custom(&mut out, name, patched.get(&i).map(Vec::as_slice).unwrap_or(self.section_data(input, s))),
                 (id, _) => write_section(&mut out, id, self.section_data(input, s)),
             }
         }
