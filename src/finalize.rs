@@ -25,7 +25,7 @@
 //! from after the renumbering. A module linked without a name section
 //! (`-s`, `--strip-all`) stays without one.
 
-use crate::memory_operands::MemoryOperands;
+use crate::memory_operands::{Immediate, Instruction, Instructions};
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use wasm_encoder::reencode::{Error as ReencodeError, Reencode, RoundtripReencoder};
@@ -75,15 +75,16 @@ pub fn finish(
             );
         }
     }
-    let renumbered;
+    let mut renumbered = Vec::new();
     let (module, new_index): (&[u8], Vec<u32>) = if imports.is_empty() && !default_private {
         (bytes, (0..memories).collect())
     } else {
-        let (module, new_index) = import_memories(bytes, &layout, imports, default_private)?;
+        let (module, new_index) = import_memories(bytes, &layout, imports, default_private, compact)?;
         renumbered = module;
         (&renumbered, new_index)
     };
-    let compacted = if compact { compact_code(module)? } else { None };
+    // The import path compacts in its own walk of the code.
+    let compacted = if compact && renumbered.is_empty() { compact_code(module)? } else { None };
     let module = compacted.as_deref().unwrap_or(module);
     let mut names: Vec<(u32, String)> = (0..memories).map(|m| (new_index[m as usize], source_name(m))).collect();
     names.sort();
@@ -120,53 +121,15 @@ pub fn compact_code(bytes: &[u8]) -> Result<Option<Vec<u8>>> {
     let mut contents = Vec::with_capacity(end - start);
     crate::marker::write_u32(&mut contents, reader.count());
     let mut changed = false;
-    let mut operands = MemoryOperands::default();
+
     for body in reader {
         let body = body?;
         let body_range = body.range();
         let (body_start, body_end) = (body_range.start as usize, body_range.end as usize);
-        let mut operators = wasmparser::OperatorsReader::new(body.get_binary_reader_for_operators()?);
+        let code_start = body.get_binary_reader_for_operators()?.original_position() as usize;
         let mut out = Vec::with_capacity(body_end - body_start);
-        let mut copied = body_start;
-        // The previous instruction, if it was `local.set`: (start, end).
-        let mut local_set: Option<(usize, usize)> = None;
-        while !operators.eof() {
-            let op_start = operators.original_position() as usize;
-            operands.memories.clear();
-            operators.visit_operator(&mut operands)?;
-            let op_end = operators.original_position() as usize;
-            const LOCAL_GET: u8 = 0x20;
-            const LOCAL_SET: u8 = 0x21;
-            const LOCAL_TEE: u8 = 0x22;
-            match (bytes[op_start], local_set.take()) {
-                (LOCAL_GET, Some((set_start, set_end))) if bytes[set_start + 1..set_end] == bytes[op_start + 1..op_end] => {
-                    out.extend_from_slice(&bytes[copied..set_start]);
-                    out.push(LOCAL_TEE);
-                    out.extend_from_slice(&bytes[set_start + 1..set_end]);
-                    copied = op_end;
-                }
-                (LOCAL_SET, _) => local_set = Some((op_start, op_end)),
-                _ => {}
-            }
-            if operands.memories.is_empty() {
-                continue;
-            }
-            for immediate in crate::memory_operands::immediates(&bytes[op_start..op_end], op_start)? {
-                if let crate::memory_operands::Immediate::Index { at, len, value } = immediate {
-                    let mut short = Vec::with_capacity(5);
-                    crate::marker::write_u32(&mut short, value);
-                    if short.len() < len {
-                        out.extend_from_slice(&bytes[copied..at]);
-                        out.extend_from_slice(&short);
-                        copied = at + len;
-                    }
-                }
-            }
-        }
-        if copied != body_start {
-            changed = true;
-        }
-        out.extend_from_slice(&bytes[copied..body_end]);
+        let copied = rewrite_body(&bytes[..body_end], body_start, code_start, 0, &|_| None, true, &mut out)?;
+        changed |= copied;
         crate::marker::write_u32(&mut contents, out.len() as u32);
         contents.extend_from_slice(&out);
     }
@@ -186,6 +149,73 @@ pub fn compact_code(bytes: &[u8]) -> Result<Option<Vec<u8>>> {
     module.extend_from_slice(&contents);
     copy_sections_without(&bytes[end..], &mut module, |name| name.starts_with(".debug_"))?;
     Ok(Some(module))
+}
+
+/// Writes the function body `bytes[body_start..]` (its code from
+/// `code_start`) to `out` with every memory index `renumber` moves written
+/// anew (a memory-0 `memarg` without an index gets bit 6 of its alignment
+/// field and the index after it) and, with `compact`, every other memory
+/// index in the fewest bytes and `local.set x; local.get x` as
+/// `local.tee x`. Every other byte is copied. Returns whether anything
+/// changed. `base` is the absolute offset of `bytes[0]`.
+fn rewrite_body(
+    bytes: &[u8],
+    body_start: usize,
+    code_start: usize,
+    base: u64,
+    renumber: &dyn Fn(u32) -> Option<u32>,
+    compact: bool,
+    out: &mut Vec<u8>,
+) -> Result<bool> {
+    const LOCAL_GET: u8 = 0x20;
+    const LOCAL_SET: u8 = 0x21;
+    const LOCAL_TEE: u8 = 0x22;
+    let mut instructions = Instructions::new(bytes, code_start, base);
+    let mut copied = body_start;
+    // The previous instruction, if it was `local.set`: (start, end).
+    let mut local_set: Option<(usize, usize)> = None;
+    let mut index = Vec::with_capacity(5);
+    while let Some(Instruction { start, end, names_memory }) = instructions.next_instruction()? {
+        if compact {
+            match (bytes[start], local_set.take()) {
+                (LOCAL_GET, Some((set_start, set_end))) if bytes[set_start + 1..set_end] == bytes[start + 1..end] => {
+                    out.extend_from_slice(&bytes[copied..set_start]);
+                    out.push(LOCAL_TEE);
+                    out.extend_from_slice(&bytes[set_start + 1..set_end]);
+                    copied = end;
+                }
+                (LOCAL_SET, _) => local_set = Some((start, end)),
+                _ => {}
+            }
+        }
+        if !names_memory {
+            continue;
+        }
+        for immediate in crate::memory_operands::immediates(&bytes[start..end], start)? {
+            match immediate {
+                Immediate::ImplicitMemory { align_at, align_len, align } => {
+                    let Some(new) = renumber(0) else { continue };
+                    out.extend_from_slice(&bytes[copied..align_at]);
+                    crate::marker::write_u32(out, align | 0x40);
+                    crate::marker::write_u32(out, new);
+                    copied = align_at + align_len;
+                }
+                Immediate::Index { at, len, value } => {
+                    let new = renumber(value);
+                    index.clear();
+                    crate::marker::write_u32(&mut index, new.unwrap_or(value));
+                    if new.is_some() || (compact && index.len() < len) {
+                        out.extend_from_slice(&bytes[copied..at]);
+                        out.extend_from_slice(&index);
+                        copied = at + len;
+                    }
+                }
+            }
+        }
+    }
+    let changed = copied != body_start;
+    out.extend_from_slice(&bytes[copied..]);
+    Ok(changed)
 }
 
 /// Copies a sequence of sections, leaving out the custom sections whose
@@ -209,7 +239,7 @@ fn copy_sections_without(bytes: &[u8], out: &mut Vec<u8>, drop: impl Fn(&str) ->
 /// Moves the memories named in `imports` into the import section (and
 /// drops the default memory's export if `default_private`); returns the
 /// module and each memory's new index (by its old one).
-fn import_memories(bytes: &[u8], layout: &Layout, imports: &[MemoryImport], default_private: bool) -> Result<(Vec<u8>, Vec<u32>)> {
+fn import_memories(bytes: &[u8], layout: &Layout, imports: &[MemoryImport], default_private: bool, compact: bool) -> Result<(Vec<u8>, Vec<u32>)> {
     let mut requested: BTreeMap<u32, &MemoryImport> = BTreeMap::new();
     for import in imports {
         let Some(defined) = import.memory.checked_sub(layout.imported) else {
@@ -244,11 +274,12 @@ fn import_memories(bytes: &[u8], layout: &Layout, imports: &[MemoryImport], defa
     for (new, &old) in order.iter().enumerate() {
         new_index[old as usize] = new as u32;
     }
-    let mut reencoder = Renumber { new_index, layout, requested, imports_written: false, default_private };
+    let mut reencoder = Renumber { new_index, layout, requested, imports_written: false, default_private, compact, failure: None };
     let mut module = wasm_encoder::Module::new();
-    reencoder
-        .parse_core_module(&mut module, Parser::new(0), bytes)
-        .map_err(|e| anyhow::anyhow!("cannot re-encode the module to import its memories: {e:?}"))?;
+    if let Err(e) = reencoder.parse_core_module(&mut module, Parser::new(0), bytes) {
+        let why = reencoder.failure.take().unwrap_or_else(|| format!("{e:?}"));
+        bail!("cannot re-encode the module to import its memories: {why}");
+    }
     Ok((module.finish(), reencoder.new_index))
 }
 
@@ -406,6 +437,11 @@ struct Renumber<'a> {
     requested: BTreeMap<u32, &'a MemoryImport>,
     imports_written: bool,
     default_private: bool,
+    /// Also do what [`compact_code`] does (a link without -g).
+    compact: bool,
+    /// Why a function body could not be rewritten (Reencode's error type
+    /// carries no message of ours).
+    failure: Option<String>,
 }
 
 impl Renumber<'_> {
@@ -478,9 +514,11 @@ impl Reencode for Renumber<'_> {
         Ok(())
     }
 
-    /// Function bodies are copied byte for byte, except the instructions
-    /// whose memory index changes: re-encoding every instruction would make
-    /// this step many times slower on large programs (docs/benchmarks.md).
+    /// Function bodies are copied byte for byte, except the memory indices
+    /// that change, written in place ([`rewrite_body`]; re-encoding the
+    /// instructions would make this step many times slower on large
+    /// programs, docs/benchmarks.md), and with `compact` what
+    /// [`compact_code`] does, in the same walk.
     fn parse_function_body(
         &mut self,
         code: &mut wasm_encoder::CodeSection,
@@ -488,27 +526,29 @@ impl Reencode for Renumber<'_> {
     ) -> Result<(), ReencodeError<Self::Error>> {
         let bytes = func.as_bytes();
         let base = func.range().start;
-        let at = |position: u64| (position - base) as usize;
-        let operators = func.get_binary_reader_for_operators()?;
-        let mut body = bytes[..at(operators.original_position())].to_vec();
-        let mut reader = wasmparser::OperatorsReader::new(operators);
-        let mut operands = MemoryOperands::default();
-        while !reader.eof() {
-            let start = reader.original_position();
-            operands.memories.clear();
-            reader.visit_operator(&mut operands)?;
-            let end = reader.original_position();
-            let renumbered = operands.memories.iter().any(|&m| self.new_index.get(m as usize).is_some_and(|&n| n != m));
-            if renumbered {
-                let one = wasmparser::BinaryReader::new(&bytes[at(start)..at(end)], start);
-                let instruction = self.instruction(wasmparser::OperatorsReader::new(one).read()?)?;
-                wasm_encoder::Encode::encode(&instruction, &mut body);
-            } else {
-                body.extend_from_slice(&bytes[at(start)..at(end)]);
-            }
-        }
+        let code_start = (func.get_binary_reader_for_operators()?.original_position() - base) as usize;
+        let new_index = &self.new_index;
+        let renumber = |m: u32| new_index.get(m as usize).copied().filter(|&n| n != m);
+        let mut body = Vec::with_capacity(bytes.len() + bytes.len() / 8);
+        rewrite_body(bytes, 0, code_start, base, &renumber, self.compact, &mut body).map_err(|e| {
+            self.failure.get_or_insert(format!("{e:#}"));
+            ReencodeError::InvalidCodeSectionSize
+        })?;
         code.raw(&body);
         Ok(())
+    }
+
+    /// With `compact`, DWARF goes (its code offsets would be wrong), as in
+    /// [`compact_code`].
+    fn parse_custom_section(
+        &mut self,
+        module: &mut wasm_encoder::Module,
+        section: wasmparser::CustomSectionReader<'_>,
+    ) -> Result<(), ReencodeError<Self::Error>> {
+        if self.compact && section.name().starts_with(".debug_") {
+            return Ok(());
+        }
+        wasm_encoder::reencode::utils::parse_custom_section(self, module, section)
     }
 
     fn parse_memory_section(

@@ -109,9 +109,147 @@ pub fn immediates(bytes: &[u8], base: usize) -> Result<Vec<Immediate>> {
 }
 
 
+/// One instruction of a function body, as [`Instructions`] yields it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Instruction {
+    /// Its bytes: `start..end` of the body.
+    pub start: usize,
+    pub end: usize,
+    /// Whether it names a memory (a `memarg`, `memory.*`), so that
+    /// [`immediates`] applies to it.
+    pub names_memory: bool,
+}
+
+/// The instructions of a function body's code (after its locals), in
+/// order, found without decoding their operands where the opcode tells
+/// their layout (the one-byte opcodes, nearly all of any program's code);
+/// other instructions are decoded by wasmparser. Finalize walks every
+/// instruction of a module with it.
+pub struct Instructions<'a> {
+    reader: wasmparser::BinaryReader<'a>,
+    bytes: &'a [u8],
+    base: u64,
+    operands: MemoryOperands,
+}
+
+impl<'a> Instructions<'a> {
+    /// `bytes[start..]` is the code of a body (the last byte its final
+    /// `end`); `base` is the absolute offset of `bytes[0]`.
+    pub fn new(bytes: &'a [u8], start: usize, base: u64) -> Instructions<'a> {
+        let reader = wasmparser::BinaryReader::new(&bytes[start..], base + start as u64);
+        Instructions { reader, bytes, base, operands: MemoryOperands::default() }
+    }
+
+    /// The next instruction, or None at the end of the body.
+    pub fn next_instruction(&mut self) -> Result<Option<Instruction>, wasmparser::BinaryReaderError> {
+        let r = &mut self.reader;
+        if r.eof() {
+            return Ok(None);
+        }
+        let start = (r.original_position() - self.base) as usize;
+        let opcode = r.read_u8()?;
+        let mut names_memory = false;
+        match opcode {
+            0x00 | 0x01 | 0x05 | 0x0b | 0x0f | 0x1a | 0x1b | 0x45..=0xc4 | 0xd1 => {}
+            // A block type: empty, a value type or a type index, all one
+            // signed LEB (GC reference types, 0x63/0x64, go to wasmparser).
+            0x02..=0x04 if !matches!(self.bytes.get(start + 1), Some(0x63 | 0x64)) => {
+                r.read_var_s33()?;
+            }
+            0x0c | 0x0d | 0x10 | 0x20..=0x26 | 0xd2 | 0x3f | 0x40 => {
+                names_memory = matches!(opcode, 0x3f | 0x40);
+                r.read_var_u32()?;
+            }
+            0x11 => {
+                r.read_var_u32()?;
+                r.read_var_u32()?;
+            }
+            0x0e => {
+                let count = r.read_var_u32()?;
+                for _ in 0..=count {
+                    r.read_var_u32()?;
+                }
+            }
+            0x28..=0x3e => {
+                names_memory = true;
+                if r.read_var_u32()? & 0x40 != 0 {
+                    r.read_var_u32()?;
+                }
+                r.read_var_u64()?;
+            }
+            0x41 => {
+                r.read_var_i32()?;
+            }
+            0x42 => {
+                r.read_var_i64()?;
+            }
+            0x43 => {
+                r.read_bytes(4)?;
+            }
+            0x44 => {
+                r.read_bytes(8)?;
+            }
+            _ => {
+                // Prefixed and rarer instructions: wasmparser decodes one.
+                let one = wasmparser::BinaryReader::new(&self.bytes[start..], self.base + start as u64);
+                let mut operators = wasmparser::OperatorsReader::new(one);
+                self.operands.memories.clear();
+                operators.visit_operator(&mut self.operands)?;
+                names_memory = !self.operands.memories.is_empty();
+                let end = (operators.original_position() - self.base) as usize;
+                self.reader = wasmparser::BinaryReader::new(&self.bytes[end..], self.base + end as u64);
+            }
+        }
+        let end = (self.reader.original_position() - self.base) as usize;
+        Ok(Some(Instruction { start, end, names_memory }))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_scanner_finds_every_instruction_wasmparser_finds() {
+        let module = wat::parse_str(
+            r#"(module (memory 1) (memory $m 1) (table 1 funcref) (type $t (func (param i32) (result i32)))
+               (func $f (param i32) (result i32) (local i64 f32 f64 v128)
+                 block (result i32) loop i32.const 1 br_if 1 end i32.const -5 end drop
+                 local.get 0 if (result i32) i32.const 1 else i32.const 2 end
+                 local.get 0 br_table 0 0 0 drop
+                 i64.const 0x7fffffffffff local.set 1 f32.const 1.5 local.set 2 f64.const 2.5 local.set 3
+                 local.get 0 i32.load offset=16 local.get 0 i32.load $m offset=8 i32.add
+                 local.get 0 v128.load offset=3 local.set 4 local.get 0 i32.const 7 i32.store8 $m
+                 memory.size memory.size $m i32.add i32.add
+                 local.get 0 local.get 0 i32.const 4 memory.copy $m 0
+                 local.get 0 i32.const 0 call_indirect (type $t) drop
+                 local.get 0 call $f drop ref.null func drop
+                 local.get 0 i32.const 1 i32.atomic.rmw.add drop
+                 i32.const 0))"#,
+        )
+        .unwrap();
+        for payload in wasmparser::Parser::new(0).parse_all(&module) {
+            if let wasmparser::Payload::CodeSectionEntry(body) = payload.unwrap() {
+                let bytes = &module[body.range().start as usize..body.range().end as usize];
+                let base = body.range().start as u64;
+                let mut reader = body.get_operators_reader().unwrap();
+                let code_start = (reader.original_position() - base) as usize;
+                let mut scanner = Instructions::new(bytes, code_start, base);
+                let mut expected = Vec::new();
+                while !reader.eof() {
+                    let start = (reader.original_position() - base) as usize;
+                    let mut operands = MemoryOperands::default();
+                    reader.visit_operator(&mut operands).unwrap();
+                    expected.push(Instruction { start, end: (reader.original_position() - base) as usize, names_memory: !operands.memories.is_empty() });
+                }
+                let mut found = Vec::new();
+                while let Some(i) = scanner.next_instruction().unwrap() {
+                    found.push(i);
+                }
+                assert_eq!(found, expected);
+            }
+        }
+    }
 
     #[test]
     fn memarg_immediates() {
