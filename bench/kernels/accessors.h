@@ -10,6 +10,7 @@
 /* X(name, type, memory) for every element type the kernels use. */
 #define BENCH_TYPES(X, N)                                                      \
     X(u8, uint8_t, N)                                                          \
+    X(i16, int16_t, N)                                                         \
     X(u16, uint16_t, N)                                                        \
     X(i32, int32_t, N)                                                         \
     X(u32, uint32_t, N)                                                        \
