@@ -134,13 +134,13 @@ def cross_kernel(name, title, about, simd):
 
 CROSS = [
     ("axpy", "axpy between memories", "y += a·x on 256 rows of 96 floats, x in memory 1 and y in memory 2, through "
-     "pointers; 600 sweeps per run. A must check at run time that y and x do not overlap (on every call)."),
+     "pointers; 6000 sweeps per run. A must check at run time that y and x do not overlap (on every call)."),
     ("conv", "Convolution between memories", "A 32-tap convolution of 64 Ki 16-bit samples in memory 1 with taps in "
-     "memory 0, into 32-bit sums in memory 2, accumulating in the output (`out[i] += in[i + j] * taps[j]`); 6 times "
+     "memory 0, into 32-bit sums in memory 2, accumulating in the output (`out[i] += in[i + j] * taps[j]`); 48 times "
      "per run. A must load and store out[i] on every step, since the store might change a sample or a tap."),
     ("gather", "Gather and scatter between memories", "dst[i] = table[idx[i] & mask] * gain + bias over 256 Ki "
      "elements (table and indices in memory 1, results in memory 2, parameters in a struct in memory 0), then a "
-     "scatter back; 12 times per run. A must reload the parameters after every store."),
+     "scatter back; 96 times per run. A must reload the parameters after every store."),
 ]
 
 
@@ -808,20 +808,23 @@ put it, so for them only V8 staggering its reservations would help."""
 
 
 def targets_section(benchmarks, results, metrics, totals, finalize, inv):
-    kernels = [b for b in benchmarks if b["kernel"]]
+    # The parity targets are for the kernels whose code mmcc and clang make
+    # alike; on the cross-memory kernels B's code is meant to differ (it
+    # vectorizes and hoists where A cannot).
     plain = [b for b in benchmarks if not b.get("cross")]
+    kernels = [b for b in plain if b["kernel"]]
     cross = [b for b in benchmarks if b.get("cross")]
     rows = []
     instr = {b["name"]: ratio(metrics[b["name"]]["B"]["hot_instructions"], metrics[b["name"]]["A"]["hot_instructions"])
              for b in kernels}
     worst = max(instr, key=instr.get)
     over = [f"{n} {r:.3f}" for n, r in instr.items() if r > 1.0]
-    rows.append(("Instruction count B/A ≤ 1.000 on every kernel", f"max {instr[worst]:.3f} ({worst})",
+    rows.append(("Instruction count B/A ≤ 1.000 on every kernel (but the cross-memory ones)", f"max {instr[worst]:.3f} ({worst})",
                  not over, "" if not over else "over: " + ", ".join(over) + ". " + INSTRUCTIONS_WHY))
     hot = {b["name"]: ratio(metrics[b["name"]]["B"]["hot_bytes"], metrics[b["name"]]["A"]["hot_bytes"]) for b in kernels}
     worst = max(hot, key=hot.get)
     over = [f"{n} {r:.3f}" for n, r in hot.items() if r > 1.05]
-    rows.append(("Hot code bytes B/A ≤ 1.05 on every kernel", f"max {hot[worst]:.3f} ({worst})", not over,
+    rows.append(("Hot code bytes B/A ≤ 1.05 on every kernel (but the cross-memory ones)", f"max {hot[worst]:.3f} ({worst})", not over,
                  "" if not over else "over: " + ", ".join(over) + ". Each memory-N access is one byte longer than "
                  "its memory-0 form (the memory index); the rest is the instruction count above."))
     for engine, limit in (("wasmtime", 1.03), ("V8", 1.05)):

@@ -8,7 +8,7 @@
 
 #define ROWS (SCALE > 1 ? 256 : 16)
 #define COLS 96
-#define REPS (SCALE > 1 ? 600 : 2)
+#define REPS (SCALE > 1 ? 6000 : 2)
 
 MEM(1) float xs[ROWS * COLS];
 MEM(2) float ys[ROWS * COLS];

@@ -9,7 +9,7 @@
 
 #define SAMPLES (SCALE > 1 ? 65536 : 1024)
 #define TAPS 32
-#define REPS (SCALE > 1 ? 6 : 1)
+#define REPS (SCALE > 1 ? 48 : 1)
 
 MEM(1) int16_t samples[SAMPLES + TAPS];
 MEM(2) int32_t sums[SAMPLES];

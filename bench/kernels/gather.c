@@ -9,7 +9,7 @@
 
 #define ELEMENTS (SCALE > 1 ? 262144 : 4096)
 #define TABLE 4096
-#define REPS (SCALE > 1 ? 12 : 1)
+#define REPS (SCALE > 1 ? 96 : 1)
 
 struct params {
     float gain, bias;

@@ -89,6 +89,9 @@ pub fn compile_bitcode(bitcode: &[u8], name: &str, options: &CodegenOptions) -> 
     INIT.call_once(|| Target::initialize_webassembly(&InitializationConfig::default()));
 
     let context = Context::create();
+    // As clang does: the optimizer's names for values (`vector.body`,
+    // `%indvars.iv`) are never seen, and keeping them costs time.
+    unsafe { llvm_sys::core::LLVMContextSetDiscardValueNames(context.raw(), 1) };
     let buffer = MemoryBuffer::create_from_memory_range_copy(bitcode, name);
     let module = Module::parse_bitcode_from_buffer(&buffer, &context)
         .map_err(|e| anyhow!("cannot read the bitcode clang produced for {name}: {e}"))?;
