@@ -128,8 +128,7 @@ pub fn compact_code(bytes: &[u8]) -> Result<Option<Vec<u8>>> {
         let (body_start, body_end) = (body_range.start as usize, body_range.end as usize);
         let code_start = body.get_binary_reader_for_operators()?.original_position() as usize;
         let mut out = Vec::with_capacity(body_end - body_start);
-        let copied = rewrite_body(&bytes[..body_end], body_start, code_start, 0, &|_| None, true, &mut out)?;
-        changed |= copied;
+        changed |= rewrite_body(&bytes[..body_end], body_start, code_start, 0, &|_| None, true, &mut out)?;
         crate::marker::write_u32(&mut contents, out.len() as u32);
         contents.extend_from_slice(&out);
     }

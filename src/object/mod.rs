@@ -304,19 +304,21 @@ impl ParsedObject {
             None => None,
         };
 
-        // Line programs, written again for the moved code (src/object/dwarf.rs).
-        let line_index = self.sections.iter().position(|s| s.id == 0 && s.name.as_deref() == Some(".debug_line"));
+        // Debug info, kept exact for the moved code (src/object/dwarf.rs):
+        // where an old offset in a function's body is now.
+        let map = |symbol: u32, offset: i64| rewritten.move_function_offset(symbol, offset, &linking, &new_symbol_index, self);
+        let custom = |name: &str| self.sections.iter().position(|s| s.id == 0 && s.name.as_deref() == Some(name));
+        // Line programs, written again.
+        let line_index = custom(".debug_line");
         let lines = match line_index {
             Some(i) => {
                 let entries = relocs.get(&(i as u32)).map(|(_, r)| r.entries.clone()).unwrap_or_default();
-                let map = |symbol: u32, offset: i64| rewritten.move_function_offset(symbol, offset, &linking, &new_symbol_index, self);
                 Some(dwarf::rewrite_line_programs(self.section_data(input, &self.sections[i]), &entries, &map).context("in .debug_line")?)
             }
             None => None,
         };
         // Sizes and offsets from a base in .debug_info, .debug_loc and
         // .debug_ranges, patched in place (src/object/dwarf.rs).
-        let custom = |name: &str| self.sections.iter().position(|s| s.id == 0 && s.name.as_deref() == Some(name));
         let original_relocs = |index: Option<usize>| -> Vec<wasmparser::RelocationEntry> {
             index.and_then(|i| relocs.get(&(i as u32))).map(|(_, r)| r.entries.clone()).unwrap_or_default()
         };
@@ -327,7 +329,6 @@ impl ParsedObject {
             let mut loc_bytes = loc.map(|i| self.section_data(input, &self.sections[i]).to_vec());
             let mut ranges_bytes = ranges.map(|i| self.section_data(input, &self.sections[i]).to_vec());
             let (info_relocs, loc_relocs, ranges_relocs) = (original_relocs(Some(info)), original_relocs(loc), original_relocs(ranges));
-            let map = |symbol: u32, offset: i64| rewritten.move_function_offset(symbol, offset, &linking, &new_symbol_index, self);
             dwarf::patch_sizes_and_locations(
                 dwarf::DebugSections {
                     info: &mut info_bytes,
