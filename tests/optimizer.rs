@@ -189,6 +189,18 @@ fn loops_over_two_memories_compile_as_if_the_pointers_were_restrict() {
                 restrict.join("\n  ")
             );
         }
+        // Finalize writes `local.set x; local.get x` as `local.tee x`.
+        for (name, ops) in &multi {
+            for pair in ops.windows(2) {
+                let set = pair[0].strip_prefix("LocalSet ");
+                assert!(
+                    set.is_none() || set != pair[1].strip_prefix("LocalGet "),
+                    "{flags:?}: `{name}` has `{}` then `{}` (a local.tee)",
+                    pair[0],
+                    pair[1]
+                );
+            }
+        }
         // -Os vectorizes only what costs no size; clang's restrict build
         // agrees there (above).
         if flags.contains(&"-msimd128") && !flags.contains(&"-Os") {
