@@ -26,6 +26,10 @@ pub struct Toolchain {
     pub plugin: PathBuf,
     pub wasm_ld: PathBuf,
     pub runtime_include: PathBuf,
+    /// mmcc's additions to libc++ (searched before libc++'s own headers in
+    /// C++): iterator traits, swap and the algorithms' memchr/memcmp
+    /// helpers for pointers into memory N.
+    pub runtime_libcxx: PathBuf,
     pub sysroot: PathBuf,
     /// A clang resource folder for the link step: clang looks for
     /// compiler-rt under `<resource>/lib/wasm32-unknown-wasip1/`.
@@ -47,9 +51,10 @@ impl Toolchain {
         }
         let wasm_ld = std::env::var_os("MMCC_WASM_LD").map(PathBuf::from).unwrap_or_else(|| build.join("lld/bin/wasm-ld"));
         let runtime_include = root.join("runtime/include");
+        let runtime_libcxx = root.join("runtime/libcxx");
         let sysroot = build.join("sysroot");
         let link_resource_dir = build.join("clang-resource");
-        let toolchain = Toolchain { root, clang, clangxx, plugin, wasm_ld, runtime_include, sysroot, link_resource_dir };
+        let toolchain = Toolchain { root, clang, clangxx, plugin, wasm_ld, runtime_include, runtime_libcxx, sysroot, link_resource_dir };
         toolchain.ensure_sysroot()?;
         Ok(toolchain)
     }

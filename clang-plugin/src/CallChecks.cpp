@@ -13,6 +13,9 @@
 //    memory-N argument for them ("changes address space of pointer"; in
 //    C++ "no matching function"), as it does for library functions in C++.
 //
+//    Not C library functions: std::move, std::forward, std::addressof and
+//    the other C++ builtins that are casts (they read nothing).
+//
 //    Exception: memcpy, memmove, memset and their __builtin_ forms
 //    (including __builtin_memcpy_inline and __builtin_memset_inline) are
 //    allowed with pointers into any memories. The compiler turns them into
@@ -50,6 +53,23 @@ bool isMemoryIntrinsic(StringRef Name) {
              true)
       .Cases("__builtin_memcpy_inline", "__builtin_memset_inline", true)
       .Default(false);
+}
+
+/// C++ library functions that clang knows as builtins and that only name
+/// their argument again (casts to an lvalue, xvalue or pointer): they read
+/// and write no memory, so any memory's object may go through them.
+bool isCastLikeBuiltin(unsigned ID) {
+  switch (ID) {
+  case Builtin::BImove:
+  case Builtin::BImove_if_noexcept:
+  case Builtin::BIforward:
+  case Builtin::BIforward_like:
+  case Builtin::BIas_const:
+  case Builtin::BIaddressof:
+    return true;
+  default:
+    return false;
+  }
 }
 
 /// A builtin that clang knows as a C library function: 'strlen' (declared
@@ -142,7 +162,7 @@ void Checker::checkLibraryCall(const CallExpr *CE, const FunctionDecl *FD) {
   if (!FD)
     return;
   unsigned ID = FD->getBuiltinID();
-  if (!ID || !isLibraryBuiltin(Ctx, ID))
+  if (!ID || !isLibraryBuiltin(Ctx, ID) || isCastLikeBuiltin(ID))
     return;
   StringRef Name = Ctx.BuiltinInfo.getName(ID);
   if (isMemoryIntrinsic(Name))

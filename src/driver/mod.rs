@@ -175,8 +175,11 @@ impl Driver {
         let mut cmd = Command::new(clang);
         cmd.arg(format!("--target={TRIPLE}"))
             .arg(format!("--sysroot={}", self.tc.sysroot.display()))
-            .arg(format!("-fplugin={}", self.tc.plugin.display()))
-            .arg("-isystem")
+            .arg(format!("-fplugin={}", self.tc.plugin.display()));
+        if input.language == Language::Cxx {
+            cmd.arg("-isystem").arg(&self.tc.runtime_libcxx);
+        }
+        cmd.arg("-isystem")
             .arg(&self.tc.runtime_include)
             .arg("-D__mmcc__=1")
             // Copies between memories need memory.copy; users can still say
