@@ -101,9 +101,18 @@ fn library_memory(p: &Program) -> u32 {
     (5..).find(|k| !text.contains(&format!("({k})")) && !text.contains(&format!("={k}:")) && !text.contains(&format!("({k},"))).unwrap()
 }
 
+/// mmcc for `p`: in C++ as mmcc++ (which links libc++, as clang++ does).
+fn mmcc(p: &Program) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mmcc"));
+    if p.cxx {
+        cmd.arg("--driver-mode=g++");
+    }
+    cmd
+}
+
 /// Builds `p` whole-program into library memory `memory` with mmcc.
 fn build_in_library_memory(p: &Program, opt: &str, memory: u32, out: &Path) -> Result<(), String> {
-    let o = Command::new(env!("CARGO_BIN_EXE_mmcc"))
+    let o = mmcc(p)
         .args(&p.multi_flags)
         .arg(opt)
         .args(&p.flags)
@@ -139,7 +148,7 @@ fn check_library_placement(wasm: &Path, memory: u32) -> Result<(), String> {
 /// Builds with mmcc (`multi = true`) or with plain clang + stock wasm-ld.
 fn build(p: &Program, opt: &str, multi: bool, out: &Path) -> Result<(), String> {
     let mut cmd = if multi {
-        Command::new(env!("CARGO_BIN_EXE_mmcc"))
+        mmcc(p)
     } else {
         let mut c = Command::new(if p.cxx { "clang++-19" } else { "clang-19" });
         // Debian's clang finds wasi-libc and compiler-rt for `wasm32-wasi`

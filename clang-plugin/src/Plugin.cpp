@@ -13,6 +13,8 @@
 //   - a diagnostic consumer that names the wasm_memory array where clang's
 //     own messages would show its private address space number
 //     (WasmMemoryDiagnostics.cpp);
+//   - in C++, the special members that copy trivially copyable classes'
+//     objects in and out of memory N (MemoryClassMembers.cpp);
 //   - '#pragma mmcc memory(push, K)' / '(pop)', which gives the declarations
 //     of a library's header memory K's types (MemoryPragma.cpp,
 //     LibraryTypes.cpp).
@@ -24,6 +26,7 @@
 #include "Checker.h"
 #include "LibraryMemory.h"
 #include "Memory.h"
+#include "MemoryClassMembers.h"
 #include "Reporter.h"
 #include "WasmMemory.h"
 
@@ -47,7 +50,14 @@ namespace {
 class MmccConsumer : public ASTConsumer {
 public:
   MmccConsumer(CompilerInstance &CI, std::vector<std::string> Args)
-      : CI(CI), Args(std::move(Args)) {}
+      : CI(CI), Args(std::move(Args)),
+        ClassMembers(installMemoryClassMembers(CI)) {}
+
+  /// In C++, trivially copyable classes get the special members that copy
+  /// their objects in and out of memory N (MemoryClassMembers.cpp).
+  void HandleTagDeclDefinition(TagDecl *D) override {
+    memoryClassDefined(ClassMembers.get(), D);
+  }
 
   /// wasm_memory arrays are settled, and the library functions of
   /// '#pragma mmcc memory' regions named, before the code generator (the
@@ -74,6 +84,7 @@ public:
 private:
   CompilerInstance &CI;
   std::vector<std::string> Args;
+  std::shared_ptr<MemoryClassMembersHandle> ClassMembers;
 };
 
 class MmccAction : public PluginASTAction {

@@ -11,6 +11,11 @@
 // memory 0, so whole elements of class type cannot be constructed, copied
 // or assigned in place (their fields can).
 //
+// For objects in memory N (address_space(N)), clang's own messages stand,
+// and the first one of each error that is about C++'s rule (constructors,
+// member functions and references take objects in memory 0) gets mmcc's
+// explanation of what works instead.
+//
 // It also prints mmcc's message for a '#pragma mmcc memory(push, K)' left
 // open at the end of the main file, which clang reports as the plugin's
 // unterminated '#pragma clang attribute' entry (MemoryPragma.cpp).
@@ -93,6 +98,27 @@ bool isAboutSpecialMembers(llvm::StringRef Message) {
           Message.contains("bind reference"));
 }
 
+/// Whether a message is clang refusing to construct an object in memory N,
+/// to call a member function on it or to bind a reference into memory 0 to
+/// it (the C++ rules of address spaces; MemoryClassMembers.cpp lifts them
+/// for copies of trivially copyable classes, and only for those).
+bool isAboutMemoryObjects(llvm::StringRef Message) {
+  return Message.contains("construct an object in address space") ||
+         Message.contains("'this' object is in address space") ||
+         Message.contains("bind reference in address space") ||
+         Message.contains("cannot initialize object parameter");
+}
+
+const char *const MemoryObjectsExplanation =
+    " (mmcc: in C++, constructors, member functions and `T &` parameters "
+    "take objects in memory 0. An object in memory N can be "
+    "default-initialized, copied and assigned as a whole when its class is "
+    "trivially copyable; construct it in memory 0 and copy it in "
+    "(`obj = T(args)`), copy it out to call a member function "
+    "(`T t = obj;`), or write the function with an explicit object "
+    "parameter (`this auto &self`, C++23) or an `auto &` or by-value "
+    "parameter)";
+
 class WasmMemoryDiagnostics : public DiagnosticConsumer {
 public:
   WasmMemoryDiagnostics(DiagnosticConsumer *Next,
@@ -128,6 +154,12 @@ public:
     bool Changed = false;
     std::string Text = rewriteMessage(Message, Changed);
     if (!Changed) {
+      if (!Explained && isAboutMemoryObjects(Text)) {
+        Explained = true;
+        Next->HandleDiagnostic(
+            Level, Diagnostic(Info.getDiags(), Text + MemoryObjectsExplanation));
+        return;
+      }
       Next->HandleDiagnostic(Level, Info);
       return;
     }

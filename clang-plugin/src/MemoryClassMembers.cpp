@@ -1,0 +1,274 @@
+// MemoryClassMembers.cpp - C++ objects of trivially copyable classes in
+// memory N: default-initialized, copied in and out, assigned.
+//
+// C++ constructs, copies and assigns class objects through special member
+// functions, and clang only calls a member function on an object whose
+// address space matches the member's (OpenCL's rules; outside OpenCL the
+// implicit members are all in the default address space). So for
+//
+//   struct Point { int x, y; };
+//   __memory(2) Point pts[4];      // "no matching constructor"
+//   Point p = pts[1];              // "cannot bind reference in address space 2"
+//   pts[2] = p;                    // "'this' object is in address space 2"
+//
+// clang rejects every line, although for a trivially copyable class all
+// three are plain copies of bytes, which mmcc compiles across memories
+// (memory.copy).
+//
+// The plugin therefore gives every trivially copyable class, for every
+// memory N the translation unit names, the special members clang would
+// declare if objects in memory N were ordinary: a default constructor for
+// an object in memory N (when the class's own is trivial), copy
+// constructors and copy assignments from and to memory N (from memory 0,
+// from memory N itself and from every other memory). They are declared
+// implicit and trivial, exactly like the class's own trivial members:
+// clang never calls them but copies the object's bytes (and does nothing
+// for a trivial default constructor), so they need no body, and a class
+// whose own copy is not trivial (a user-written copy constructor,
+// a virtual function) gets none of them: its members would have to run
+// with `this` in memory N, which C++ cannot express.
+//
+// "Every memory the translation unit names" is every number written in
+// address_space(N) (which __memory(N) expands to), seen by a token watcher
+// as the preprocessor produces the tokens, before clang parses the
+// declaration that uses them. A class defined after a memory is named
+// gets the members when it is defined; classes defined before get them
+// when the memory is first named. Empty classes (tags, traits) get none.
+#include "MemoryClassMembers.h"
+#include "Memory.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/Basic/AddressSpaces.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Lex/Preprocessor.h"
+#include "clang/Sema/Sema.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <set>
+#include <vector>
+
+using namespace clang;
+
+namespace mmcc {
+
+namespace {
+
+/// Watches tokens for `address_space ( <number> )`.
+class AddressSpaceTokens {
+public:
+  /// The memory number the token completes, if it does.
+  std::optional<unsigned> next(const Token &Tok, Preprocessor &PP) {
+    switch (State) {
+    case 0:
+      if (Tok.is(tok::identifier)) {
+        StringRef Name = Tok.getIdentifierInfo()->getName();
+        if (Name == "address_space" || Name == "__address_space__")
+          State = 1;
+      }
+      return std::nullopt;
+    case 1:
+      State = Tok.is(tok::l_paren) ? 2 : 0;
+      return std::nullopt;
+    case 2: {
+      State = 0;
+      if (!Tok.is(tok::numeric_constant))
+        return std::nullopt;
+      SmallString<16> Buffer;
+      bool Invalid = false;
+      StringRef Text = PP.getSpelling(Tok, Buffer, &Invalid);
+      unsigned N = 0;
+      if (Invalid || Text.getAsInteger(0, N))
+        return std::nullopt;
+      return N;
+    }
+    }
+    return std::nullopt;
+  }
+
+private:
+  int State = 0;
+};
+
+class MemoryClassMembers {
+public:
+  explicit MemoryClassMembers(CompilerInstance &CI) : CI(CI) {}
+
+  void memoryNamed(unsigned N) {
+    if (N == 0 || N > MaxMemory || N == ExternrefAddressSpace ||
+        N == FuncrefAddressSpace || !Memories.insert(N).second || !CI.hasSema())
+      return;
+    for (CXXRecordDecl *RD : Classes)
+      addMembersFor(RD, N);
+  }
+
+  void classDefined(CXXRecordDecl *RD) {
+    if (!eligible(RD))
+      return;
+    Classes.push_back(RD);
+    for (unsigned N : Memories)
+      addMembersFor(RD, N);
+  }
+
+private:
+  /// A class whose objects are copied as bytes: its own copy constructor,
+  /// copy assignment and destructor are trivial (and not deleted).
+  static bool eligible(const CXXRecordDecl *RD) {
+    if (!RD || !RD->isThisDeclarationADefinition() || RD->isInvalidDecl() ||
+        RD->isDependentContext() || RD->isLambda() || RD->isEmpty())
+      return false;
+    return RD->isTriviallyCopyable() && RD->hasTrivialCopyConstructor() &&
+           RD->hasTrivialCopyAssignment() && RD->hasTrivialDestructor() &&
+           !RD->defaultedCopyConstructorIsDeleted() &&
+           !RD->hasUserDeclaredCopyAssignment();
+  }
+
+  static LangAS addressSpace(unsigned N) {
+    return N == 0 ? LangAS::Default : getLangASFromTargetAS(N);
+  }
+
+  /// The class's type with memory N's address space (and const).
+  QualType inMemory(CXXRecordDecl *RD, unsigned N, bool Const) {
+    ASTContext &Ctx = CI.getASTContext();
+    QualType T = Ctx.getTypeDeclType(RD);
+    if (Const)
+      T.addConst();
+    return N == 0 ? T : Ctx.getAddrSpaceQualType(T, addressSpace(N));
+  }
+
+  /// A noexcept member function type whose object is in memory This.
+  QualType methodType(QualType Result, ArrayRef<QualType> Params,
+                      unsigned This, bool VolatileThis = false) {
+    ASTContext &Ctx = CI.getASTContext();
+    FunctionProtoType::ExtProtoInfo EPI(
+        Ctx.getDefaultCallingConvention(/*IsVariadic=*/false,
+                                        /*IsCXXMethod=*/true));
+    EPI.ExceptionSpec.Type = EST_BasicNoexcept;
+    if (This != 0)
+      EPI.TypeQuals.addAddressSpace(addressSpace(This));
+    if (VolatileThis)
+      EPI.TypeQuals.addVolatile();
+    return Ctx.getFunctionType(Result, Params, EPI);
+  }
+
+  void finish(CXXRecordDecl *RD, CXXMethodDecl *M, QualType Param,
+              bool Defaulted) {
+    ASTContext &Ctx = CI.getASTContext();
+    SourceLocation Loc = RD->getLocation();
+    M->setAccess(AS_public);
+    M->setImplicit();
+    // Defaulted, as the class's own implicit members: not user-provided,
+    // so the class stays an aggregate.
+    if (Defaulted)
+      M->setDefaulted();
+    M->setTrivial(true);
+    if (!Param.isNull()) {
+      ParmVarDecl *P =
+          ParmVarDecl::Create(Ctx, M, Loc, Loc, /*Id=*/nullptr, Param,
+                              /*TInfo=*/nullptr, SC_None, nullptr);
+      M->setParams(P);
+    }
+    RD->addDecl(M);
+  }
+
+  /// The constructor of an object in memory This from `const X &` in
+  /// memory From (a default constructor if From is nullopt).
+  void addConstructor(CXXRecordDecl *RD, unsigned This,
+                      std::optional<unsigned> From) {
+    ASTContext &Ctx = CI.getASTContext();
+    SourceLocation Loc = RD->getLocation();
+    QualType Param;
+    if (From)
+      Param = Ctx.getLValueReferenceType(inMemory(RD, *From, true));
+    QualType Type = methodType(Ctx.VoidTy, From ? ArrayRef<QualType>(Param)
+                                                : ArrayRef<QualType>(),
+                               This);
+    DeclarationName Name = Ctx.DeclarationNames.getCXXConstructorName(
+        Ctx.getCanonicalType(Ctx.getTypeDeclType(RD)));
+    auto *C = CXXConstructorDecl::Create(
+        Ctx, RD, Loc, DeclarationNameInfo(Name, Loc), Type,
+        /*TInfo=*/nullptr, ExplicitSpecifier(), /*UsesFPIntrin=*/false,
+        /*isInline=*/true, /*isImplicitlyDeclared=*/true,
+        ConstexprSpecKind::Unspecified);
+    finish(RD, C, Param, /*Defaulted=*/true);
+  }
+
+  /// `X &operator=(const X &)` for an object in memory This from memory
+  /// From; returns the object (in memory This).
+  void addAssignment(CXXRecordDecl *RD, unsigned This, unsigned From) {
+    ASTContext &Ctx = CI.getASTContext();
+    SourceLocation Loc = RD->getLocation();
+    QualType Param = Ctx.getLValueReferenceType(inMemory(RD, From, true));
+    QualType Result = Ctx.getLValueReferenceType(inMemory(RD, This, false));
+    QualType Type = methodType(Result, Param, This, /*VolatileThis=*/This != 0);
+    DeclarationName Name =
+        Ctx.DeclarationNames.getCXXOperatorName(OO_Equal);
+    auto *M = CXXMethodDecl::Create(
+        Ctx, RD, Loc, DeclarationNameInfo(Name, Loc), Type,
+        /*TInfo=*/nullptr, SC_None, /*UsesFPIntrin=*/false,
+        // Not inline: clang would warn that an inline function is used
+        // but not defined (it is never called: its copy is inlined).
+        /*isInline=*/false, ConstexprSpecKind::Unspecified, Loc);
+    finish(RD, M, Param, /*Defaulted=*/false);
+  }
+
+  /// Every member between memory N and memory 0 or an earlier memory, and
+  /// within memory N.
+  void addMembersFor(CXXRecordDecl *RD, unsigned N) {
+    // The class's own implicit members first: once a copy constructor is
+    // declared, clang would not declare the implicit one.
+    CI.getSema().ForceDeclarationOfImplicitMembers(RD);
+    if (RD->hasTrivialDefaultConstructor() &&
+        !RD->hasUserProvidedDefaultConstructor())
+      addConstructor(RD, N, std::nullopt);
+    llvm::SmallVector<unsigned, 8> Others{0};
+    for (unsigned M : Memories)
+      if (M != N && Done.count({RD, M}))
+        Others.push_back(M);
+    addConstructor(RD, N, N);
+    addAssignment(RD, N, N);
+    for (unsigned M : Others) {
+      addConstructor(RD, N, M);
+      addConstructor(RD, M, N);
+      addAssignment(RD, N, M);
+      addAssignment(RD, M, N);
+    }
+    Done.insert({RD, N});
+  }
+
+  CompilerInstance &CI;
+  std::set<unsigned> Memories;
+  std::vector<CXXRecordDecl *> Classes;
+  std::set<std::pair<const CXXRecordDecl *, unsigned>> Done;
+};
+
+} // namespace
+
+struct MemoryClassMembersHandle {
+  MemoryClassMembers Members;
+  explicit MemoryClassMembersHandle(CompilerInstance &CI) : Members(CI) {}
+};
+
+std::shared_ptr<MemoryClassMembersHandle>
+installMemoryClassMembers(CompilerInstance &CI) {
+  if (!CI.getLangOpts().CPlusPlus || !CI.hasPreprocessor())
+    return nullptr;
+  auto Handle = std::make_shared<MemoryClassMembersHandle>(CI);
+  Preprocessor &PP = CI.getPreprocessor();
+  auto Tokens = std::make_shared<AddressSpaceTokens>();
+  std::weak_ptr<MemoryClassMembersHandle> Weak = Handle;
+  PP.setTokenWatcher([Tokens, Weak, &PP](const Token &Tok) {
+    if (std::optional<unsigned> N = Tokens->next(Tok, PP))
+      if (auto H = Weak.lock())
+        H->Members.memoryNamed(*N);
+  });
+  return Handle;
+}
+
+void memoryClassDefined(MemoryClassMembersHandle *H, TagDecl *D) {
+  if (H)
+    H->Members.classDefined(dyn_cast<CXXRecordDecl>(D));
+}
+
+} // namespace mmcc

@@ -1,0 +1,164 @@
+// mmcc-flags: -std=c++23
+// C++: objects of trivially copyable classes in memories 2 and 3:
+// zero- and aggregate-initialized globals, copies in and out and between
+// memories, references and pointers into memory N, arguments and results
+// by value, member functions with an explicit object parameter, templates
+// deduced over the memory, and the standard algorithms on ranges of
+// structs.
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <mmcc.h>
+#include <numeric>
+
+struct Point {
+    int x, y;
+    Point() = default;
+    constexpr Point(int x, int y) : x(x), y(y) {}
+    // Generic over the object's memory: `self` is a reference into it.
+    int norm1(this const auto &self) { return (self.x < 0 ? -self.x : self.x) + (self.y < 0 ? -self.y : self.y); }
+    void move_by(this auto &self, int dx, int dy) {
+        self.x += dx;
+        self.y += dy;
+    }
+};
+
+struct Record {
+    int key;
+    double weight;
+    char name[6];
+    Point where;
+};
+
+union Bits {
+    unsigned u;
+    float f;
+    unsigned char bytes[4];
+};
+
+__memory(2) Point zeroed[8];
+// Point has a constructor, which runs with `this` in memory 0: each element
+// is constructed there and copied in.
+__memory(2) Point initialized[3] = {Point(1, 2), Point(-3, 4), Point(5, -6)};
+__memory(3) Record records[24];
+__memory(3) Bits bits[2] = {{0x3f800000u}};
+__memory(2) std::array<int, 5> small = {{5, 4, 3, 2, 1}};
+__memory(3) Point single = Point(7, 8);
+
+static Point mirrored(Point p) { return Point(p.y, p.x); }
+static int area(Point a, Point b) { return (b.x - a.x) * (b.y - a.y); }
+
+// The memory is deduced from the argument (the default only serves the
+// build in one memory, where __memory(N) is nothing).
+template <int N = 0>
+static long long sum_keys(const __memory(N) Record *r, int n) {
+    long long s = 0;
+    for (int i = 0; i < n; i++) s += r[i].key;
+    return s;
+}
+
+// A view of a range in memory N, with the memory as a template argument.
+template <class T, int N>
+struct MemorySpan {
+    __memory(N) T *data;
+    int size;
+    __memory(N) T &operator[](int i) const { return data[i]; }
+    __memory(N) T *begin() const { return data; }
+    __memory(N) T *end() const { return data + size; }
+};
+
+static unsigned seed = 99;
+static int next_value(int range) {
+    seed = seed * 1103515245u + 12345u;
+    return (int)((seed >> 16) % (unsigned)range);
+}
+
+static long long digest(const MemorySpan<Record, 3> &s) {
+    long long h = 7;
+    for (const auto &r : s) h = h * 131 + r.key * 3 + (long long)(r.weight * 4) + r.name[0] + r.where.x;
+    return h;
+}
+
+int main() {
+    // Zero- and aggregate-initialized globals.
+    std::printf("zeroed %d %d initialized %d %d %d single %d %d\n", zeroed[5].x, zeroed[7].y, initialized[0].x,
+                initialized[1].y, initialized[2].norm1(), single.x, single.y);
+    std::array<int, 5> numbers = small;
+    std::printf("bits %u %g array %d %d\n", bits[0].u, (double)bits[0].f, numbers[0], numbers[4]);
+
+    // Copies in, out and between memories.
+    Point p = initialized[1];
+    zeroed[0] = p;
+    zeroed[1] = initialized[2];
+    single = zeroed[1];
+    Point q;
+    q = single;
+    records[0].where = initialized[0];
+    std::printf("copies %d %d %d %d %d %d\n", p.x, zeroed[0].y, zeroed[1].x, single.y, q.x, records[0].where.y);
+
+    // References and pointers into memory 2.
+    __memory(2) Point &r = zeroed[2];
+    r.x = 11;
+    r.move_by(1, 2);
+    __memory(2) Point *ptr = &zeroed[3];
+    *ptr = r;
+    ptr->move_by(-20, 0);
+    std::printf("references %d %d %d %d %d\n", r.x, r.y, ptr->x, ptr->norm1(), zeroed[3].y);
+
+    // By value: arguments, results, a memory-N object from a temporary.
+    zeroed[4] = mirrored(initialized[2]);
+    zeroed[5] = Point(40, 50);
+    std::printf("by value %d %d %d %d\n", zeroed[4].x, zeroed[4].y, area(initialized[0], zeroed[5]),
+                mirrored(single).norm1());
+
+    // Unions and arrays inside classes.
+    Bits b = bits[0];
+    b.bytes[0] = 1;
+    bits[1] = b;
+    small = std::array<int, 5>{{10, 20, 30, 40, 50}};
+    std::array<int, 5> copy = small;
+    numbers = small;
+    std::printf("union %u array %d %d\n", bits[1].u, copy[2], numbers[4]);
+
+    // Records: fill, then the algorithms.
+    for (int i = 0; i < 24; i++) {
+        Record rec = {next_value(50), next_value(100) / 4.0, {'a', 'b', 'c', 0, 0, 0}, Point(i, -i)};
+        rec.name[0] = (char)('a' + next_value(26));
+        records[i] = rec;
+    }
+    MemorySpan<Record, 3> all{records, 24};
+    std::printf("records %lld keys %lld\n", digest(all), sum_keys(records, 24));
+
+    std::sort(all.begin(), all.end(), [](Record a, Record b) { return a.key < b.key; });
+    std::printf("sort %lld\n", digest(all));
+    std::stable_sort(all.begin(), all.end(), [](const auto &a, const auto &b) { return a.name[0] < b.name[0]; });
+    std::printf("stable_sort %lld\n", digest(all));
+    std::reverse(all.begin(), all.end());
+    std::rotate(all.begin(), all.begin() + 5, all.end());
+    std::printf("reverse rotate %lld\n", digest(all));
+    std::swap(records[0], records[23]);
+    Record local = records[1];
+    std::swap(local, records[2]);
+    records[1] = local;
+    std::printf("swap %lld\n", digest(all));
+    auto heavy = std::find_if(all.begin(), all.end(), [](const auto &rec) { return rec.weight > 20; });
+    std::printf("find_if %d count_if %d\n", (int)(heavy - all.begin()),
+                (int)std::count_if(all.begin(), all.end(), [](Record rec) { return rec.key % 2 == 0; }));
+    double total = std::accumulate(all.begin(), all.end(), 0.0, [](double s, Record rec) { return s + rec.weight; });
+    std::printf("accumulate %g\n", total);
+    auto heaviest = std::max_element(all.begin(), all.end(), [](Record a, Record b) { return a.weight < b.weight; });
+    std::printf("max_element %d\n", (int)(heaviest - all.begin()));
+    std::sort(all.begin(), all.end(), [](Record a, Record b) { return a.key < b.key; });
+    auto lower = std::lower_bound(all.begin(), all.end(), 25, [](Record rec, int key) { return rec.key < key; });
+    std::printf("lower_bound %d\n", (int)(lower - all.begin()));
+    int kept = (int)(std::unique(all.begin(), all.end(), [](Record a, Record b) { return a.key == b.key; }) -
+                     all.begin());
+    std::printf("unique %d\n", kept);
+
+    // Between memories: records to points in memory 2 and back.
+    std::transform(records, records + 8, zeroed, [](Record rec) { return rec.where; });
+    std::copy(zeroed, zeroed + 4, initialized);
+    std::printf("transform copy %d %d %d\n", zeroed[7].x, initialized[2].y,
+                std::accumulate(zeroed, zeroed + 8, 0, [](int s, Point pt) { return s + pt.norm1(); }));
+    return 0;
+}
