@@ -81,6 +81,7 @@ public:
   // WasmMemoryChecks.cpp
   bool VisitUnaryOperator(clang::UnaryOperator *UO);
   bool VisitImplicitCastExpr(clang::ImplicitCastExpr *CE);
+  bool VisitInitListExpr(clang::InitListExpr *ILE);
 
 private:
   // Checker.cpp
@@ -93,6 +94,9 @@ private:
                const std::string &Message,
                llvm::ArrayRef<clang::SourceRange> Ranges = {});
   void noteInstantiation();
+
+  // CxxObjectChecks.cpp
+  void checkObjectBuiltInPlace(const clang::ImplicitCastExpr *CE);
 
   // AddressSpaceChecks.cpp
   void checkDeclaredType(const clang::NamedDecl *D, clang::QualType T);

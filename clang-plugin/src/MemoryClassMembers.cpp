@@ -39,9 +39,13 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/Stmt.h"
 #include "clang/Basic/AddressSpaces.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Lex/Preprocessor.h"
+#include "clang/Sema/EnterExpressionEvaluationContext.h"
+#include "clang/Sema/Scope.h"
 #include "clang/Sema/Sema.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
@@ -104,7 +108,7 @@ public:
   }
 
   void classDefined(CXXRecordDecl *RD) {
-    if (!eligible(RD))
+    if (!CI.hasSema() || !eligible(RD))
       return;
     Classes.push_back(RD);
     for (unsigned N : Memories)
@@ -194,6 +198,69 @@ private:
     finish(RD, C, Param, /*Defaulted=*/true);
   }
 
+  /// The user's constructor Orig for an object in memory This: its body is
+  /// `*this = X(args...)`, construction in memory 0 and a copy in (exact
+  /// for a trivially copyable class). Returns false, adding nothing, if
+  /// clang cannot build that body (the user's constructor is then only
+  /// for memory 0, and clang's error stands).
+  bool addForwardingConstructor(CXXRecordDecl *RD, unsigned This,
+                                CXXConstructorDecl *Orig) {
+    ASTContext &Ctx = CI.getASTContext();
+    Sema &S = CI.getSema();
+    SourceLocation Loc = Orig->getLocation();
+    const auto *FPT = Orig->getType()->castAs<FunctionProtoType>();
+    for (QualType P : FPT->getParamTypes())
+      if (P->isRValueReferenceType())
+        return false; // would need std::move on the way through
+    QualType Type = methodType(Ctx.VoidTy, FPT->getParamTypes(), This);
+    auto *C = CXXConstructorDecl::Create(
+        Ctx, RD, Loc, Orig->getNameInfo(), Type, /*TInfo=*/nullptr,
+        Orig->getExplicitSpecifier(), /*UsesFPIntrin=*/false,
+        /*isInline=*/true, /*isImplicitlyDeclared=*/true,
+        ConstexprSpecKind::Unspecified);
+    C->setAccess(Orig->getAccess());
+    llvm::SmallVector<ParmVarDecl *, 4> Params;
+    for (const ParmVarDecl *P : Orig->parameters())
+      Params.push_back(ParmVarDecl::Create(
+          Ctx, C, Loc, Loc, P->getIdentifier(), P->getType(),
+          /*TInfo=*/nullptr, SC_None, nullptr));
+    C->setParams(Params);
+
+    // The body, built as clang builds any function's, with errors trapped.
+    Sema::ContextRAII Context(S, C);
+    S.PushFunctionScope();
+    Sema::FunctionScopeRAII PopScope(S);
+    EnterExpressionEvaluationContext Evaluated(
+        S, Sema::ExpressionEvaluationContext::PotentiallyEvaluated);
+    Sema::SFINAETrap Trap(S, /*AccessCheckingSFINAE=*/true);
+    llvm::SmallVector<Expr *, 4> Args;
+    for (ParmVarDecl *P : Params)
+      Args.push_back(S.BuildDeclRefExpr(P, P->getType().getNonReferenceType(),
+                                        VK_LValue, Loc));
+    TypeSourceInfo *ClassInfo =
+        Ctx.getTrivialTypeSourceInfo(Ctx.getTypeDeclType(RD), Loc);
+    ExprResult Temporary =
+        S.BuildCXXTypeConstructExpr(ClassInfo, Loc, Args, Loc,
+                                    /*ListInitialization=*/false);
+    if (Temporary.isInvalid())
+      return false;
+    Expr *ThisObject = UnaryOperator::Create(
+        Ctx, CXXThisExpr::Create(Ctx, Loc, C->getThisType(), true), UO_Deref,
+        inMemory(RD, This, false), VK_LValue, OK_Ordinary, Loc, false,
+        FPOptionsOverride());
+    ExprResult Assign = S.BuildBinOp(S.getCurScope(), Loc, BO_Assign,
+                                     ThisObject, Temporary.get());
+    if (Assign.isInvalid())
+      return false;
+    Assign = S.ActOnFinishFullExpr(Assign.get(), Loc, /*DiscardedValue=*/true);
+    if (Assign.isInvalid() || Trap.hasErrorOccurred())
+      return false;
+    C->setBody(CompoundStmt::Create(Ctx, {Assign.get()}, FPOptionsOverride(),
+                                    Loc, Loc));
+    RD->addDecl(C);
+    return true;
+  }
+
   /// `X &operator=(const X &)` for an object in memory This from memory
   /// From; returns the object (in memory This).
   void addAssignment(CXXRecordDecl *RD, unsigned This, unsigned From) {
@@ -219,8 +286,9 @@ private:
     // The class's own implicit members first: once a copy constructor is
     // declared, clang would not declare the implicit one.
     CI.getSema().ForceDeclarationOfImplicitMembers(RD);
-    if (RD->hasTrivialDefaultConstructor() &&
-        !RD->hasUserProvidedDefaultConstructor())
+    bool TrivialDefault = RD->hasTrivialDefaultConstructor() &&
+                          !RD->hasUserProvidedDefaultConstructor();
+    if (TrivialDefault)
       addConstructor(RD, N, std::nullopt);
     llvm::SmallVector<unsigned, 8> Others{0};
     for (unsigned M : Memories)
@@ -234,6 +302,22 @@ private:
       addAssignment(RD, N, M);
       addAssignment(RD, M, N);
     }
+    // Constructors the user wrote (after the assignments, which their
+    // bodies use).
+    llvm::SmallVector<CXXConstructorDecl *, 4> Written;
+    for (CXXConstructorDecl *C : RD->ctors())
+      if (!C->isImplicit() && !C->isCopyOrMoveConstructor() &&
+          !C->isDeleted() && !C->isTemplated() &&
+          !C->getMethodQualifiers().hasAddressSpace() &&
+          !(TrivialDefault && C->isDefaultConstructor()) &&
+          // A class template's constructor not instantiated yet: using it
+          // here would instantiate it even if the program never does
+          // (and libc++ has constructors that are ill-formed for some
+          // arguments, and never used with them).
+          !(C->getTemplateInstantiationPattern() && !C->isDefined()))
+        Written.push_back(C);
+    for (CXXConstructorDecl *C : Written)
+      addForwardingConstructor(RD, N, C);
     Done.insert({RD, N});
   }
 

@@ -107,6 +107,8 @@ bool Checker::VisitUnaryOperator(UnaryOperator *UO) {
 }
 
 bool Checker::VisitImplicitCastExpr(ImplicitCastExpr *CE) {
+  if (!CE->containsErrors())
+    checkObjectBuiltInPlace(CE);
   if (CE->getCastKind() != CK_ArrayToPointerDecay || CE->containsErrors())
     return true;
   const VarDecl *Array = arrayOfPointer(CE);

@@ -110,14 +110,13 @@ bool isAboutMemoryObjects(llvm::StringRef Message) {
 }
 
 const char *const MemoryObjectsExplanation =
-    " (mmcc: in C++, constructors, member functions and `T &` parameters "
-    "take objects in memory 0. An object in memory N can be "
-    "default-initialized, copied and assigned as a whole when its class is "
-    "trivially copyable; construct it in memory 0 and copy it in "
-    "(`obj = T(args)`), copy it out to call a member function "
-    "(`T t = obj;`), or write the function with an explicit object "
-    "parameter (`this auto &self`, C++23) or an `auto &` or by-value "
-    "parameter)";
+    " (mmcc: in C++, member functions and `T &` parameters take objects in "
+    "memory 0. An object in memory N can be constructed, copied and "
+    "assigned when its class is trivially copyable (constructors then run "
+    "in memory 0 and the object is copied in); copy it out to call a "
+    "member function (`T t = obj;`), or write the function with an "
+    "explicit object parameter (`this auto &self`, C++23) or an `auto &` or "
+    "by-value parameter)";
 
 class WasmMemoryDiagnostics : public DiagnosticConsumer {
 public:

@@ -2,11 +2,28 @@
 // each is clang's located error, with mmcc's explanation of what works.
 #define MEM(N) __attribute__((address_space(N)))
 
+// Not trivially copyable (a destructor runs): its constructor cannot be
+// given an object in memory N.
 struct Counter {
   int n;
   Counter() : n(7) {}
+  ~Counter() { n = 0; }
 };
 MEM(2) Counter counter; // expect-error: no matching constructor for initialization
+
+// Trivially copyable with a constructor: direct initialization works
+// (the constructor runs in memory 0 and the object is copied in), but a
+// prvalue would be built in place, in memory 2.
+struct Pair {
+  int a, b;
+  Pair(int a, int b) : a(a), b(b) {}
+};
+Pair make_pair_value();
+MEM(2) Pair direct(1, 2);
+MEM(2) Pair listed = {3, 4};
+MEM(2) Pair in_place = Pair(5, 6); // expect-error@col=24: this 'Pair' is constructed with 'this' in memory 0
+MEM(2) Pair returned = make_pair_value(); // expect-error: this call returns its 'Pair' result through a pointer into memory 0
+MEM(2) Pair elements[2] = {{7, 8}, Pair(9, 10)}; // expect-error@col=36: builds it in place
 
 struct Shape {
   virtual int sides() const { return 0; }

@@ -37,13 +37,26 @@ union Bits {
 };
 
 __memory(2) Point zeroed[8];
-// Point has a constructor, which runs with `this` in memory 0: each element
-// is constructed there and copied in.
-__memory(2) Point initialized[3] = {Point(1, 2), Point(-3, 4), Point(5, -6)};
+// Point's constructor runs in memory 0 and each element is copied in.
+__memory(2) Point initialized[3] = {{1, 2}, {-3, 4}, {5, -6}};
 __memory(3) Record records[24];
 __memory(3) Bits bits[2] = {{0x3f800000u}};
 __memory(2) std::array<int, 5> small = {{5, 4, 3, 2, 1}};
-__memory(3) Point single = Point(7, 8);
+__memory(3) Point single(7, 8);
+
+// Constructors that run at startup (not constant), a default constructor
+// the user wrote, and an explicit one.
+static int started = 0;
+struct Tally {
+    int count;
+    long long total;
+    Tally() : count(-1), total(started++) {}
+    Tally(int c, long long t) : count(c), total(t + started++) {}
+    explicit Tally(long long t) : count(1), total(t) {}
+};
+__memory(2) Tally tallies[3] = {{4, 40}};
+__memory(3) Tally lone(77LL);
+__memory(3) Tally pair_of(2, 22);
 
 static Point mirrored(Point p) { return Point(p.y, p.x); }
 static int area(Point a, Point b) { return (b.x - a.x) * (b.y - a.y); }
@@ -84,6 +97,11 @@ int main() {
     std::printf("zeroed %d %d initialized %d %d %d single %d %d\n", zeroed[5].x, zeroed[7].y, initialized[0].x,
                 initialized[1].y, initialized[2].norm1(), single.x, single.y);
     std::array<int, 5> numbers = small;
+    std::printf("tallies %d %lld %d %lld %d %lld lone %d %lld pair %d %lld\n", tallies[0].count, tallies[0].total,
+                tallies[1].count, tallies[1].total, tallies[2].count, tallies[2].total, lone.count, lone.total,
+                pair_of.count, pair_of.total);
+    tallies[1] = Tally(5, 50);
+    std::printf("tally %d %lld\n", tallies[1].count, tallies[1].total);
     std::printf("bits %u %g array %d %d\n", bits[0].u, (double)bits[0].f, numbers[0], numbers[4]);
 
     // Copies in, out and between memories.
