@@ -95,6 +95,23 @@ private:
   int State = 0;
 };
 
+/// What clang needs around the expressions of a function body that the
+/// plugin builds: the function as the current context, a function scope,
+/// an evaluated context, and a trap that keeps errors (a body that does
+/// not compile) from reaching the user.
+struct SynthesizedBody {
+  SynthesizedBody(Sema &S, FunctionDecl *F)
+      : Context(S, F), PopScope((S.PushFunctionScope(), S)),
+        Evaluated(S, Sema::ExpressionEvaluationContext::PotentiallyEvaluated),
+        Trap(S, /*AccessCheckingSFINAE=*/true) {}
+  bool failed() const { return Trap.hasErrorOccurred(); }
+
+  Sema::ContextRAII Context;
+  Sema::FunctionScopeRAII PopScope;
+  EnterExpressionEvaluationContext Evaluated;
+  Sema::SFINAETrap Trap;
+};
+
 class MemoryClassMembers {
 public:
   explicit MemoryClassMembers(CompilerInstance &CI) : CI(CI) {}
@@ -198,6 +215,172 @@ private:
     finish(RD, C, Param, /*Defaulted=*/true);
   }
 
+  /// The class's type in memory N, for a parameter `const Y &` of a member
+  /// function twin: Y itself if it is an eligible class, else null.
+  static const CXXRecordDecl *copyableReferee(QualType Param) {
+    const auto *Ref = Param->getAs<LValueReferenceType>();
+    if (!Ref)
+      return nullptr;
+    QualType T = Ref->getPointeeType();
+    if (!T.isConstQualified() || T.hasAddressSpace() || T.isVolatileQualified())
+      return nullptr;
+    const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+    return eligible(RD) ? RD : nullptr;
+  }
+
+  /// A const member function that can run on a copy: not static, virtual,
+  /// a template or rvalue-qualified, and returning a value (a reference or
+  /// pointer it returned could point into the copy).
+  static bool runsOnACopy(const CXXMethodDecl *M) {
+    if (M->isStatic() || M->isVirtual() || M->isTemplated() ||
+        M->isDeleted() || isa<CXXConstructorDecl>(M) ||
+        isa<CXXDestructorDecl>(M) || isa<CXXConversionDecl>(M) ||
+        M->isExplicitObjectMemberFunction() ||
+        M->getRefQualifier() == RQ_RValue ||
+        M->getMethodQualifiers().hasAddressSpace() ||
+        (M->getTemplateInstantiationPattern() && !M->isDefined()))
+      return false;
+    const auto *FPT = M->getType()->castAs<FunctionProtoType>();
+    if (!FPT->isConst() || FPT->isVariadic() || FPT->isVolatile())
+      return false;
+    QualType R = FPT->getReturnType();
+    return !R->isReferenceType() && !R->isAnyPointerType() &&
+           !R->isMemberPointerType() && !R->isUndeducedType();
+  }
+
+  /// A twin of the const member function Orig for an object in memory
+  /// This whose parameters Memories[i] != 0 take `const Y &` in that
+  /// memory: `return X(*this).f(Y(p)...);`, the call on copies in memory 0.
+  bool addMethodTwin(CXXRecordDecl *RD, CXXMethodDecl *Orig, unsigned This,
+                     ArrayRef<unsigned> ParamMemories) {
+    ASTContext &Ctx = CI.getASTContext();
+    Sema &S = CI.getSema();
+    SourceLocation Loc = Orig->getLocation();
+    const auto *FPT = Orig->getType()->castAs<FunctionProtoType>();
+    llvm::SmallVector<QualType, 4> ParamTypes;
+    for (unsigned I = 0; I != FPT->getNumParams(); ++I) {
+      QualType P = FPT->getParamType(I);
+      if (ParamMemories[I] != 0)
+        P = Ctx.getLValueReferenceType(Ctx.getAddrSpaceQualType(
+            P->getPointeeType(), addressSpace(ParamMemories[I])));
+      ParamTypes.push_back(P);
+    }
+    FunctionProtoType::ExtProtoInfo EPI = FPT->getExtProtoInfo();
+    EPI.ExceptionSpec = FunctionProtoType::ExceptionSpecInfo();
+    EPI.ExceptionSpec.Type = EST_BasicNoexcept;
+    Qualifiers Quals = EPI.TypeQuals;
+    if (This != 0) {
+      // volatile as the assignments' (see addAssignment): on a memory-0
+      // object the original is the better match.
+      Quals.addAddressSpace(addressSpace(This));
+      Quals.addVolatile();
+    }
+    EPI.TypeQuals = Quals;
+    QualType Type = Ctx.getFunctionType(FPT->getReturnType(), ParamTypes, EPI);
+    auto *M = CXXMethodDecl::Create(
+        Ctx, RD, Loc, Orig->getNameInfo(), Type, /*TInfo=*/nullptr, SC_None,
+        /*UsesFPIntrin=*/false, /*isInline=*/true,
+        ConstexprSpecKind::Unspecified, Loc);
+    M->setAccess(Orig->getAccess());
+    M->setImplicit();
+    llvm::SmallVector<ParmVarDecl *, 4> Params;
+    for (unsigned I = 0; I != ParamTypes.size(); ++I)
+      Params.push_back(ParmVarDecl::Create(
+          Ctx, M, Loc, Loc, Orig->getParamDecl(I)->getIdentifier(),
+          ParamTypes[I], /*TInfo=*/nullptr, SC_None, nullptr));
+    M->setParams(Params);
+
+    SynthesizedBody Body(S, M);
+    auto copyOf = [&](Expr *E, const CXXRecordDecl *Of) -> Expr * {
+      TypeSourceInfo *Info =
+          Ctx.getTrivialTypeSourceInfo(Ctx.getTypeDeclType(Of), Loc);
+      ExprResult Copy = S.BuildCXXTypeConstructExpr(Info, Loc, {E}, Loc,
+                                                    /*ListInitialization=*/false);
+      return Copy.isInvalid() ? nullptr : Copy.get();
+    };
+    Expr *Object = UnaryOperator::Create(
+        Ctx, CXXThisExpr::Create(Ctx, Loc, M->getThisType(), true), UO_Deref,
+        Ctx.getTypeDeclType(RD).withConst(), VK_LValue, OK_Ordinary, Loc,
+        false, FPOptionsOverride());
+    if (This != 0) {
+      // The object as it is, without the volatile of the twin's `this`
+      // (only there for overload resolution): its copy is a plain one.
+      Object->setType(inMemory(RD, This, true));
+      Object = copyOf(Object, RD);
+      if (!Object)
+        return false;
+      ExprResult Materialized = S.TemporaryMaterializationConversion(Object);
+      if (Materialized.isInvalid())
+        return false;
+      Object = Materialized.get();
+    }
+    llvm::SmallVector<Expr *, 4> Args;
+    for (unsigned I = 0; I != Params.size(); ++I) {
+      ParmVarDecl *P = Params[I];
+      Expr *Arg = S.BuildDeclRefExpr(P, P->getType().getNonReferenceType(),
+                                     VK_LValue, Loc);
+      if (ParamMemories[I] != 0)
+        Arg = copyOf(Arg, copyableReferee(FPT->getParamType(I)));
+      if (!Arg)
+        return false;
+      Args.push_back(Arg);
+    }
+    MemberExpr *Callee = S.BuildMemberExpr(
+        Object, /*IsArrow=*/false, Loc, NestedNameSpecifierLoc(),
+        SourceLocation(), Orig, DeclAccessPair::make(Orig, Orig->getAccess()),
+        /*HadMultipleCandidates=*/false, Orig->getNameInfo(),
+        Ctx.BoundMemberTy, VK_PRValue, OK_Ordinary);
+    ExprResult Call =
+        S.BuildCallToMemberFunction(S.getCurScope(), Callee, Loc, Args, Loc);
+    if (Call.isInvalid())
+      return false;
+    Stmt *Result;
+    if (FPT->getReturnType()->isVoidType()) {
+      ExprResult Full =
+          S.ActOnFinishFullExpr(Call.get(), Loc, /*DiscardedValue=*/true);
+      if (Full.isInvalid())
+        return false;
+      Result = Full.get();
+    } else {
+      StmtResult Return = S.BuildReturnStmt(Loc, Call.get());
+      if (Return.isInvalid())
+        return false;
+      Result = Return.get();
+    }
+    if (Body.failed())
+      return false;
+    M->setBody(CompoundStmt::Create(Ctx, {Result}, FPOptionsOverride(), Loc, Loc));
+    RD->addDecl(M);
+    return true;
+  }
+
+  /// Twins of every const member function that runs on a copy: for an
+  /// object in memory N, and for its `const Y &` parameters (Y trivially
+  /// copyable) in memory N, each combination with memory 0 but the
+  /// original's own.
+  void addMethodTwins(CXXRecordDecl *RD, unsigned N) {
+    llvm::SmallVector<CXXMethodDecl *, 8> Methods;
+    for (CXXMethodDecl *M : RD->methods())
+      if (!M->isImplicit() && runsOnACopy(M))
+        Methods.push_back(M);
+    for (CXXMethodDecl *M : Methods) {
+      llvm::SmallVector<unsigned, 4> Copyable;
+      for (unsigned I = 0; I != M->getNumParams(); ++I)
+        if (copyableReferee(M->getParamDecl(I)->getType()))
+          Copyable.push_back(I);
+      if (Copyable.size() > 2)
+        continue; // 2^(k+1) twins: enough for operators and comparisons
+      unsigned Combinations = 1u << (Copyable.size() + 1);
+      for (unsigned Bits = 1; Bits < Combinations; ++Bits) {
+        llvm::SmallVector<unsigned, 4> ParamMemories(M->getNumParams(), 0);
+        for (unsigned K = 0; K != Copyable.size(); ++K)
+          if (Bits & (2u << K))
+            ParamMemories[Copyable[K]] = N;
+        addMethodTwin(RD, M, (Bits & 1) ? N : 0, ParamMemories);
+      }
+    }
+  }
+
   /// The user's constructor Orig for an object in memory This: its body is
   /// `*this = X(args...)`, construction in memory 0 and a copy in (exact
   /// for a trivially copyable class). Returns false, adding nothing, if
@@ -226,13 +409,7 @@ private:
           /*TInfo=*/nullptr, SC_None, nullptr));
     C->setParams(Params);
 
-    // The body, built as clang builds any function's, with errors trapped.
-    Sema::ContextRAII Context(S, C);
-    S.PushFunctionScope();
-    Sema::FunctionScopeRAII PopScope(S);
-    EnterExpressionEvaluationContext Evaluated(
-        S, Sema::ExpressionEvaluationContext::PotentiallyEvaluated);
-    Sema::SFINAETrap Trap(S, /*AccessCheckingSFINAE=*/true);
+    SynthesizedBody Body(S, C);
     llvm::SmallVector<Expr *, 4> Args;
     for (ParmVarDecl *P : Params)
       Args.push_back(S.BuildDeclRefExpr(P, P->getType().getNonReferenceType(),
@@ -253,7 +430,7 @@ private:
     if (Assign.isInvalid())
       return false;
     Assign = S.ActOnFinishFullExpr(Assign.get(), Loc, /*DiscardedValue=*/true);
-    if (Assign.isInvalid() || Trap.hasErrorOccurred())
+    if (Assign.isInvalid() || Body.failed())
       return false;
     C->setBody(CompoundStmt::Create(Ctx, {Assign.get()}, FPOptionsOverride(),
                                     Loc, Loc));
@@ -262,7 +439,12 @@ private:
   }
 
   /// `X &operator=(const X &)` for an object in memory This from memory
-  /// From; returns the object (in memory This).
+  /// From; returns the object (in memory This). For This != 0 its `this`
+  /// is volatile: clang does not compare a memory-0 object's address space
+  /// with a member function's, so a memory-N assignment would be as good
+  /// a match as the class's own on a memory-0 object (ambiguous); the
+  /// qualification makes it a worse one. The copy itself is not volatile
+  /// (clang copies the object as it is).
   void addAssignment(CXXRecordDecl *RD, unsigned This, unsigned From) {
     ASTContext &Ctx = CI.getASTContext();
     SourceLocation Loc = RD->getLocation();
@@ -318,6 +500,7 @@ private:
         Written.push_back(C);
     for (CXXConstructorDecl *C : Written)
       addForwardingConstructor(RD, N, C);
+    addMethodTwins(RD, N);
     Done.insert({RD, N});
   }
 

@@ -110,11 +110,11 @@ bool isAboutMemoryObjects(llvm::StringRef Message) {
 }
 
 const char *const MemoryObjectsExplanation =
-    " (mmcc: in C++, member functions and `T &` parameters take objects in "
-    "memory 0. An object in memory N can be constructed, copied and "
-    "assigned when its class is trivially copyable (constructors then run "
-    "in memory 0 and the object is copied in); copy it out to call a "
-    "member function (`T t = obj;`), or write the function with an "
+    " (mmcc: an object in memory N can be constructed, copied, assigned and "
+    "given to const member functions that return a value when its class is "
+    "trivially copyable (they run on a copy in memory 0); other member "
+    "functions and `T &` parameters take the object itself, in memory 0: "
+    "copy it out (`T t = obj;`) and back, or write the function with an "
     "explicit object parameter (`this auto &self`, C++23) or an `auto &` or "
     "by-value parameter)";
 

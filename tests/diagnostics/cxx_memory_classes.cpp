@@ -33,14 +33,21 @@ MEM(2) Shape shape = {}; // expect-error: no matching constructor
 
 struct Point {
   int x, y;
+  // Const member functions run on a copy in memory 0 (the plugin's
+  // twins); these two cannot: one changes the object, the other returns
+  // a reference into it.
   int sum() const { return x + y; }
+  void shift() { x++; }
+  const int &first() const { return x; }
 };
 MEM(3) Point point;
 
 int byref(const Point &p) { return p.x; }
 
 int use() {
-  int s = point.sum(); // expect-error: cannot initialize object parameter
+  int s = point.sum();
+  point.shift(); // expect-error: cannot initialize object parameter
+  s += point.first(); // expect-error: cannot initialize object parameter
   s += byref(point); // expect-error: no matching function for call to 'byref'
   Shape local;
   shape = local; // expect-error: no viable overloaded '='

@@ -30,6 +30,18 @@ struct Record {
     Point where;
 };
 
+// Member operators and const member functions: on memory-N objects they
+// run on copies in memory 0 (so std::sort's default comparison works).
+struct Entry {
+    int key;
+    int value;
+    bool operator<(const Entry &other) const { return key < other.key; }
+    bool operator==(const Entry &other) const { return key == other.key && value == other.value; }
+    int weighted(int k) const { return key * k + value; }
+    Entry doubled() const { return Entry{key * 2, value * 2}; }
+};
+__memory(2) Entry entries[10];
+
 union Bits {
     unsigned u;
     float f;
@@ -172,6 +184,16 @@ int main() {
     int kept = (int)(std::unique(all.begin(), all.end(), [](Record a, Record b) { return a.key == b.key; }) -
                      all.begin());
     std::printf("unique %d\n", kept);
+
+    // Member operators and const member functions on memory-N objects.
+    for (int i = 0; i < 10; i++) entries[i] = Entry{next_value(20), i};
+    std::sort(entries, entries + 10);
+    Entry probe = entries[6];
+    std::printf("entries %d %d find %d binary_search %d\n", entries[0].key, entries[9].key,
+                (int)(std::find(entries, entries + 10, probe) - entries),
+                std::binary_search(entries, entries + 10, Entry{entries[3].key, -1}));
+    std::printf("methods %d %d %d %d\n", entries[2].weighted(3), entries[4].doubled().key,
+                entries[1] < entries[2], probe == entries[6]);
 
     // Between memories: records to points in memory 2 and back.
     std::transform(records, records + 8, zeroed, [](Record rec) { return rec.where; });
