@@ -31,7 +31,9 @@
 // "Every memory the translation unit names" is every number written in
 // address_space(N) (which __memory(N) expands to), seen by a token watcher
 // as the preprocessor produces the tokens, before clang parses the
-// declaration that uses them. A class defined after a memory is named
+// declaration that uses them, and every memory that the fields of an
+// instantiated class template point into (`mmcc::vector<Sample, 3>` names
+// memory 3 only as a template argument). A class defined after a memory is named
 // gets the members when it is defined; classes defined before get them
 // when the memory is first named. Empty classes (tags, traits) get none.
 #include "MemoryClassMembers.h"
@@ -125,7 +127,15 @@ public:
   }
 
   void classDefined(CXXRecordDecl *RD) {
-    if (!CI.hasSema() || !eligible(RD))
+    if (!CI.hasSema() || !RD)
+      return;
+    // A memory may be named only through a template argument
+    // (`mmcc::vector<Sample, 3>`): the instantiated class's fields show it.
+    if (!RD->isDependentContext())
+      for (const FieldDecl *F : RD->fields())
+        for (unsigned N : memoriesIn(F->getType()))
+          memoryNamed(N);
+    if (!eligible(RD))
       return;
     Classes.push_back(RD);
     for (unsigned N : Memories)
@@ -133,6 +143,26 @@ public:
   }
 
 private:
+  /// The memories that the pointers, references and arrays in T point
+  /// into or are in.
+  static llvm::SmallVector<unsigned, 2> memoriesIn(QualType T) {
+    llvm::SmallVector<unsigned, 2> Found;
+    for (unsigned Depth = 0; !T.isNull() && Depth < 16; ++Depth) {
+      if (std::optional<unsigned> M = addressSpaceNumber(T.getAddressSpace()))
+        if (*M != 0)
+          Found.push_back(*M);
+      if (const auto *P = T->getAs<PointerType>())
+        T = P->getPointeeType();
+      else if (const auto *R = T->getAs<ReferenceType>())
+        T = R->getPointeeType();
+      else if (const auto *A = T->getAsArrayTypeUnsafe())
+        T = A->getElementType();
+      else
+        break;
+    }
+    return Found;
+  }
+
   /// A class whose objects are copied as bytes: its own copy constructor,
   /// copy assignment and destructor are trivial (and not deleted).
   static bool eligible(const CXXRecordDecl *RD) {

@@ -310,4 +310,123 @@ void __mmcc_rt_copy(__mmcc_memory_t, __mmcc_address_t, __mmcc_memory_t, __mmcc_a
 
 #endif /* MMCC_MULTI_MEMORY */
 
+/* ---- C++: a growable array in memory N -----------------------------------
+ *
+ *   mmcc::vector<Record, 2> table;    elements in memory 2, on memory 2's
+ *   table.push_back(r);               heap (mm_malloc(2, ...)); the vector
+ *   std::sort(table.begin(), ...);    itself (pointer, size, capacity) is an
+ *                                     ordinary object, usually in memory 0
+ *
+ * T must be trivially copyable (objects in memory N are copied as bytes,
+ * docs/memory-model.md "C++ on memory N"). mmcc compiles C++ without
+ * exceptions, so growing reports a full memory through the result of
+ * reserve/resize/try_push_back (false), and push_back traps. Without mmcc
+ * it is the same vector in memory 0, on the C library's heap. */
+#ifdef __cplusplus
+namespace mmcc {
+
+template <class T, int N>
+class vector {
+    static_assert(__is_trivially_copyable(T), "mmcc::vector<T, N>: T must be trivially copyable");
+
+public:
+    typedef T value_type;
+    typedef __SIZE_TYPE__ size_type;
+    typedef __memory(N) T &reference;
+    typedef const __memory(N) T &const_reference;
+    typedef __memory(N) T *iterator;
+    typedef const __memory(N) T *const_iterator;
+
+    vector() noexcept {}
+    explicit vector(size_type count) {
+        if (!resize(count)) __builtin_trap();
+    }
+    vector(const vector &other) {
+        if (!reserve(other.size_)) __builtin_trap();
+        __builtin_memcpy(data_, other.data_, other.size_ * sizeof(T));
+        size_ = other.size_;
+    }
+    vector(vector &&other) noexcept : data_(other.data_), size_(other.size_), capacity_(other.capacity_) {
+        other.data_ = nullptr;
+        other.size_ = other.capacity_ = 0;
+    }
+    vector &operator=(const vector &other) {
+        if (this != &other) {
+            if (!reserve(other.size_)) __builtin_trap();
+            __builtin_memcpy(data_, other.data_, other.size_ * sizeof(T));
+            size_ = other.size_;
+        }
+        return *this;
+    }
+    vector &operator=(vector &&other) noexcept {
+        if (this != &other) {
+            release();
+            data_ = other.data_;
+            size_ = other.size_;
+            capacity_ = other.capacity_;
+            other.data_ = nullptr;
+            other.size_ = other.capacity_ = 0;
+        }
+        return *this;
+    }
+    ~vector() { release(); }
+
+    size_type size() const noexcept { return size_; }
+    size_type capacity() const noexcept { return capacity_; }
+    bool empty() const noexcept { return size_ == 0; }
+    __memory(N) T *data() noexcept { return data_; }
+    const __memory(N) T *data() const noexcept { return data_; }
+    iterator begin() noexcept { return data_; }
+    iterator end() noexcept { return data_ + size_; }
+    const_iterator begin() const noexcept { return data_; }
+    const_iterator end() const noexcept { return data_ + size_; }
+    reference operator[](size_type i) noexcept { return data_[i]; }
+    const_reference operator[](size_type i) const noexcept { return data_[i]; }
+    reference front() noexcept { return data_[0]; }
+    reference back() noexcept { return data_[size_ - 1]; }
+
+    /* Room for `count` elements; false (and no change) if memory N is full. */
+    bool reserve(size_type count) noexcept {
+        if (count <= capacity_) return true;
+        size_type bytes = count * sizeof(T);
+        if (bytes / sizeof(T) != count) return false;
+        __memory(N) void *p = data_ ? mm_realloc(N, data_, bytes) : mm_malloc(N, bytes);
+        if (!p) return false;
+        data_ = (__memory(N) T *)p;
+        capacity_ = count;
+        return true;
+    }
+    /* New elements are zeroed. */
+    bool resize(size_type count) noexcept {
+        if (count > capacity_ && !reserve(count)) return false;
+        if (count > size_) __builtin_memset(data_ + size_, 0, (count - size_) * sizeof(T));
+        size_ = count;
+        return true;
+    }
+    bool try_push_back(const T &value) noexcept {
+        if (size_ == capacity_ && !reserve(capacity_ ? capacity_ * 2 : 8)) return false;
+        data_[size_++] = value;
+        return true;
+    }
+    void push_back(const T &value) noexcept {
+        if (!try_push_back(value)) __builtin_trap();
+    }
+    void pop_back() noexcept { --size_; }
+    void clear() noexcept { size_ = 0; }
+
+private:
+    void release() noexcept {
+        if (data_) mm_free(N, data_);
+        data_ = nullptr;
+        size_ = capacity_ = 0;
+    }
+
+    __memory(N) T *data_ = nullptr;
+    size_type size_ = 0;
+    size_type capacity_ = 0;
+};
+
+} /* namespace mmcc */
+#endif /* __cplusplus */
+
 #endif /* MMCC_H */
