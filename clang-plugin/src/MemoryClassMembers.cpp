@@ -33,9 +33,11 @@
 // as the preprocessor produces the tokens, before clang parses the
 // declaration that uses them, and every memory that the fields of an
 // instantiated class template point into (`mmcc::vector<Sample, 3>` names
-// memory 3 only as a template argument). A class defined after a memory is named
-// gets the members when it is defined; classes defined before get them
-// when the memory is first named. Empty classes (tags, traits) get none.
+// memory 3 only as a template argument). The private address space of a
+// wasm_memory array of a trivially copyable class counts as a memory too:
+// its whole elements are then copied in and out like any memory's objects.
+// A class defined after a memory is named gets the members when it is
+// defined; classes defined before get them when the memory is first named. Empty classes (tags, traits) get none.
 #include "MemoryClassMembers.h"
 #include "Memory.h"
 
@@ -120,7 +122,15 @@ public:
 
   void memoryNamed(unsigned N) {
     if (N == 0 || N > MaxMemory || N == ExternrefAddressSpace ||
-        N == FuncrefAddressSpace || !Memories.insert(N).second || !CI.hasSema())
+        N == FuncrefAddressSpace)
+      return;
+    spaceNamed(N);
+  }
+
+  /// Any address space whose objects are in a memory: a numbered memory
+  /// or a wasm_memory array's private space.
+  void spaceNamed(unsigned N) {
+    if (!Memories.insert(N).second || !CI.hasSema())
       return;
     for (CXXRecordDecl *RD : Classes)
       addMembersFor(RD, N);
@@ -544,8 +554,23 @@ private:
 
 struct MemoryClassMembersHandle {
   MemoryClassMembers Members;
-  explicit MemoryClassMembersHandle(CompilerInstance &CI) : Members(CI) {}
+  explicit MemoryClassMembersHandle(CompilerInstance &CI) : Members(CI) {
+    Active = this;
+  }
+  ~MemoryClassMembersHandle() {
+    if (Active == this)
+      Active = nullptr;
+  }
+  /// The translation unit being compiled (one per clang process); the
+  /// wasm_memory attribute, which has no handle of its own, reaches it here.
+  static MemoryClassMembersHandle *Active;
 };
+MemoryClassMembersHandle *MemoryClassMembersHandle::Active = nullptr;
+
+void wasmMemorySpaceNamed(unsigned TargetAddressSpace) {
+  if (MemoryClassMembersHandle::Active)
+    MemoryClassMembersHandle::Active->Members.spaceNamed(TargetAddressSpace);
+}
 
 std::shared_ptr<MemoryClassMembersHandle>
 installMemoryClassMembers(CompilerInstance &CI) {

@@ -19,6 +19,10 @@ struct MemoryClassMembersHandle;
 std::shared_ptr<MemoryClassMembersHandle>
 installMemoryClassMembers(clang::CompilerInstance &CI);
 
+/// A wasm_memory array got its private address space (WasmMemoryAttr.cpp):
+/// its element class gets the members for it.
+void wasmMemorySpaceNamed(unsigned TargetAddressSpace);
+
 /// A class (or struct or union) definition is complete.
 void memoryClassDefined(MemoryClassMembersHandle *H, clang::TagDecl *D);
 

@@ -15,6 +15,7 @@
 // storage, a thread-local variable, a non-array, an array that is already
 // in a numbered memory, and an imported array with a definition.
 #include "Memory.h"
+#include "MemoryClassMembers.h"
 #include "WasmMemory.h"
 
 #include "clang/AST/ASTContext.h"
@@ -315,6 +316,9 @@ struct WasmMemoryAttrInfo : public ParsedAttrInfo {
     R.DeclaredType[VD] = T;
     VD->setType(qualifyElements(Ctx, T, getLangASFromTargetAS(Space)));
     R.Marked.insert(VD);
+    // In C++, whole elements of a trivially copyable class are copied in
+    // and out (MemoryClassMembers.cpp).
+    wasmMemorySpaceNamed(Space);
     return AttributeApplied;
   }
 };

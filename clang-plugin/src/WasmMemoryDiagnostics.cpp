@@ -7,9 +7,9 @@
 // number: "'this' object is in address space '7340032'". The plugin puts a
 // consumer in front of clang's diagnostic printer that rewrites such
 // messages to name the array instead, and explains the one C++ rule behind
-// most of them: constructors and assignment operators take 'this' in
-// memory 0, so whole elements of class type cannot be constructed, copied
-// or assigned in place (their fields can).
+// most of them: member functions take 'this' in memory 0, so the ones
+// MemoryClassMembers.cpp does not give a twin cannot run on an element in
+// place.
 //
 // For objects in memory N (address_space(N)), clang's own messages stand,
 // and the first one of each error that is about C++'s rule (constructors,
@@ -92,10 +92,12 @@ std::string rewriteMessage(llvm::StringRef Message, bool &Changed) {
 /// Whether a (rewritten) message is clang refusing a constructor or an
 /// assignment operator on an element.
 bool isAboutSpecialMembers(llvm::StringRef Message) {
-  return Message.contains("in the memory of wasm_memory array") &&
+  return (Message.contains("in the memory of wasm_memory array") ||
+          Message.contains("__wasm_memory(")) &&
          (Message.contains("'this' object") ||
           Message.contains("construct an object") ||
-          Message.contains("bind reference"));
+          Message.contains("bind reference") ||
+          Message.contains("cannot initialize object parameter"));
 }
 
 /// Whether a message is clang refusing to construct an object in memory N,
@@ -117,6 +119,12 @@ const char *const MemoryObjectsExplanation =
     "copy it out (`T t = obj;`) and back, or write the function with an "
     "explicit object parameter (`this auto &self`, C++23) or an `auto &` or "
     "by-value parameter)";
+
+const char *const PlacementNewExplanation =
+    " (mmcc: if the address is in memory N, C++ cannot construct there: "
+    "placement new takes and returns memory-0 addresses; for a trivially "
+    "copyable class assign a value instead, `*p = T(args)`, or declare the "
+    "object in its memory, `__memory(N) T obj(args)`)";
 
 class WasmMemoryDiagnostics : public DiagnosticConsumer {
 public:
@@ -153,6 +161,14 @@ public:
     bool Changed = false;
     std::string Text = rewriteMessage(Message, Changed);
     if (!Changed) {
+      // clang's "include <new>" hint is wrong when the address is in
+      // memory N (placement new has memory-0 addresses only).
+      if (Text.find("non-allocating placement new expression") !=
+          std::string::npos) {
+        Next->HandleDiagnostic(
+            Level, Diagnostic(Info.getDiags(), Text + PlacementNewExplanation));
+        return;
+      }
       if (!Explained && isAboutMemoryObjects(Text)) {
         Explained = true;
         Next->HandleDiagnostic(
@@ -164,10 +180,11 @@ public:
     }
     if (!Explained && isAboutSpecialMembers(Text)) {
       Explained = true;
-      Text += " (mmcc: C++ constructors and assignment operators take "
-              "'this' in memory 0, so whole elements of class type in a "
-              "wasm_memory array cannot be constructed, copied or assigned; "
-              "copy their fields one by one)";
+      Text += " (mmcc: elements of a trivially copyable class in a "
+              "wasm_memory array are copied and assigned as a whole, and "
+              "const member functions that return a value run on a copy; "
+              "other member functions take 'this' in memory 0 and cannot "
+              "run on an element in place: copy the element out and back)";
     }
     Next->HandleDiagnostic(Level, Diagnostic(Info.getDiags(), Text));
   }

@@ -200,16 +200,16 @@ with tempfile.TemporaryDirectory() as tmp:
     # private address space number, and explain the C++ rule once.
     src = os.path.join(tmp, "classes.cpp")
     with open(src, "w") as f:
-        f.write('struct P { int x, y; };\n'
+        f.write('struct P { int x, y; void flip() { x = -x; } };\n'
                 '__attribute__((wasm_memory)) P items[8];\n'
-                'void f() { items[1] = items[0]; }\n')
+                'void f() { items[1] = items[0]; items[1].flip(); }\n')
     rc, output = run(src, ["-fsyntax-only"])
     problems = [] if rc != 0 else ["compiled"]
     if "7340032" in output or "address_space(" in output:
         problems.append("the private address space number shows")
-    if "'this' object is in the memory of wasm_memory array 'items'" not in output:
-        problems.append("the note does not name the array")
-    if output.count("copy their fields one by one") != 1:
+    if "of type '__wasm_memory(items) P'" not in output:
+        problems.append("the error does not name the array")
+    if output.count("copy the element out and back") != 1:
         problems.append("the C++ explanation is not given exactly once")
     if problems:
         problems.append("clang said: " + output.strip())

@@ -44,6 +44,13 @@ MEM(3) Point point;
 
 int byref(const Point &p) { return p.x; }
 
+typedef __SIZE_TYPE__ size_t;
+void *operator new(size_t, void *place) noexcept;
+
+void construct_in_place() {
+  new (&point) Point{1, 2}; // expect-error: no matching 'operator new' function for non-allocating placement new expression; include <new> (mmcc: if the address is in memory N
+}
+
 int use() {
   int s = point.sum();
   point.shift(); // expect-error: cannot initialize object parameter

@@ -1,8 +1,13 @@
 // wasm_memory arrays of classes in C++. Elements live outside memory 0, and
-// clang's constructors and assignment operators take 'this' in memory 0:
-// classes that need a constructor or destructor cannot be elements, and
-// whole elements cannot be copied or assigned (their fields can).
-struct Point { int x, y; };
+// constructors and member functions take 'this' in memory 0: classes that
+// need a constructor or destructor cannot be elements, and a non-const
+// member function cannot run on one. Whole elements of a trivially
+// copyable class are copied and assigned (MemoryClassMembers.cpp).
+struct Point {
+  int x, y;
+  int sum() const { return x + y; }
+  void flip() { x = -x; }
+};
 struct WithDefaults { int v = 7; int w; };
 struct WithConstructor { int v; WithConstructor() : v(1) {} };
 struct WithDestructor { int v; ~WithDestructor() {} };
@@ -20,8 +25,15 @@ int fields(int i) {
 }
 
 void whole_elements(int i, Point p) {
-  points[i] = points[i + 1]; // expect-error: no viable overloaded '='
-  points[i] = p;             // expect-error: no viable overloaded '='
-  Point copy = points[i];    // expect-error: no matching constructor for initialization of 'Point'
+  points[i] = points[i + 1];
+  points[i] = p;
+  more_points[i] = points[i];
+  Point copy = points[i];
   (void)copy;
+}
+
+int members(int i) {
+  int s = points[i].sum();
+  points[i].flip(); // expect-error: cannot initialize object parameter
+  return s;
 }

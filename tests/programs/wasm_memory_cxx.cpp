@@ -1,6 +1,7 @@
 // wasm_memory arrays in C++: in a namespace, indexed in a lambda that a
 // template calls, the size helpers, and arrays of classes (no initializer:
-// zeroed without a constructor call; '= {}': default member initializers).
+// zeroed without a constructor call; '= {}': default member initializers),
+// whose whole elements are copied in, out and between arrays.
 #include <mmcc.h>
 #include <cstdint>
 #include <cstdio>
@@ -20,6 +21,7 @@ struct Counter {
 };
 __wasm_memory Particle particles[512];
 __wasm_memory Counter counters[64] = {};
+__wasm_memory Particle snapshot[512];
 
 template <typename F>
 std::uint64_t fold(unsigned n, F f) {
@@ -46,6 +48,15 @@ int main() {
     long long sum = 0;
     for (int i = 0; i < 512; i++)
         sum += (long long)particles[i].y + particles[i].hits;
+    // Whole elements: out into memory 0, back in, and between two arrays.
+    Particle first = particles[1];
+    first.hits += 1000;
+    particles[0] = first;
+    for (int i = 0; i < 512; i++)
+        snapshot[511 - i] = particles[i];
+    Counter c = counters[5];
+    counters[6] = c;
+    std::printf("elements %d %d %g %u\n", particles[0].hits, snapshot[511].hits, (double)snapshot[0].x, counters[6].value);
     std::printf("particles %lld counters %u %u\n", sum, counters[0].value, counters[63].value);
     std::printf("%llu %ld pages %lu length %lu\n", (unsigned long long)h, d, mm_array_pages(lib::table),
                 mm_array_length(lib::table));
