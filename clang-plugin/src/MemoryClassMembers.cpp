@@ -1,32 +1,42 @@
 // MemoryClassMembers.cpp - C++ objects of trivially copyable classes in
-// memory N: default-initialized, copied in and out, assigned.
+// memory N: constructed, copied in and out, assigned, and given to const
+// member functions.
 //
-// C++ constructs, copies and assigns class objects through special member
-// functions, and clang only calls a member function on an object whose
-// address space matches the member's (OpenCL's rules; outside OpenCL the
-// implicit members are all in the default address space). So for
+// C++ constructs, copies and assigns class objects, and calls member
+// functions, through members whose `this` must be in the object's address
+// space (OpenCL's rules; outside OpenCL every member, implicit or written,
+// is in the default address space). So for
 //
-//   struct Point { int x, y; };
+//   struct Point { int x, y; int norm() const; };
 //   __memory(2) Point pts[4];      // "no matching constructor"
 //   Point p = pts[1];              // "cannot bind reference in address space 2"
 //   pts[2] = p;                    // "'this' object is in address space 2"
+//   pts[3].norm();                 // "cannot initialize object parameter"
 //
-// clang rejects every line, although for a trivially copyable class all
-// three are plain copies of bytes, which mmcc compiles across memories
-// (memory.copy).
+// clang rejects every line, although for a trivially copyable class the
+// first three are plain copies of bytes, which mmcc compiles across
+// memories (memory.copy), and the last can run on a copy.
 //
 // The plugin therefore gives every trivially copyable class, for every
-// memory N the translation unit names, the special members clang would
-// declare if objects in memory N were ordinary: a default constructor for
-// an object in memory N (when the class's own is trivial), copy
-// constructors and copy assignments from and to memory N (from memory 0,
-// from memory N itself and from every other memory). They are declared
-// implicit and trivial, exactly like the class's own trivial members:
-// clang never calls them but copies the object's bytes (and does nothing
-// for a trivial default constructor), so they need no body, and a class
-// whose own copy is not trivial (a user-written copy constructor,
-// a virtual function) gets none of them: its members would have to run
-// with `this` in memory N, which C++ cannot express.
+// memory N the translation unit names:
+//   - the special members clang would declare if objects in memory N were
+//     ordinary: a default constructor for an object in memory N (when the
+//     class's own is trivial), copy constructors and copy assignments
+//     between memory N, memory 0 and every other named memory. They are
+//     implicit and trivial like the class's own: clang never calls them
+//     but copies the bytes (and does nothing for a trivial default
+//     constructor), so they need no body;
+//   - a twin of each constructor the user wrote, for an object in memory
+//     N, whose body is `*this = X(args...)`: construction in memory 0 and
+//     a copy in, which is exact for a trivially copyable class;
+//   - twins of each const member function that returns a value, for an
+//     object and `const Y &` parameters in any of the named memories, whose
+//     body is `return X(*this).f(Y(args)...)`: the call on copies.
+// The twins' bodies are built with clang's own Sema calls, with errors
+// trapped: a body that does not compile means no twin. A class whose own
+// copy is not trivial (a user-written copy constructor or destructor, a
+// virtual function) gets none of this: its members would have to run with
+// `this` in memory N, which C++ cannot express.
 //
 // "Every memory the translation unit names" is every number written in
 // address_space(N) (which __memory(N) expands to), seen by a token watcher
@@ -37,7 +47,8 @@
 // wasm_memory array of a trivially copyable class counts as a memory too:
 // its whole elements are then copied in and out like any memory's objects.
 // A class defined after a memory is named gets the members when it is
-// defined; classes defined before get them when the memory is first named. Empty classes (tags, traits) get none.
+// defined; classes defined before get them when the memory is first named.
+// Empty classes (tags, traits) get none.
 #include "MemoryClassMembers.h"
 #include "Memory.h"
 
@@ -51,6 +62,7 @@
 #include "clang/Sema/EnterExpressionEvaluationContext.h"
 #include "clang/Sema/Scope.h"
 #include "clang/Sema/Sema.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -132,8 +144,10 @@ public:
   void spaceNamed(unsigned N) {
     if (!Memories.insert(N).second || !CI.hasSema())
       return;
-    for (CXXRecordDecl *RD : Classes)
-      addMembersFor(RD, N);
+    // By index: building a twin's body may instantiate a template, whose
+    // definition comes back here (classDefined) and grows the list.
+    for (size_t I = 0; I < Classes.size(); ++I)
+      addMembersFor(Classes[I], N);
   }
 
   void classDefined(CXXRecordDecl *RD) {
@@ -300,9 +314,13 @@ private:
     llvm::SmallVector<QualType, 4> ParamTypes;
     for (unsigned I = 0; I != FPT->getNumParams(); ++I) {
       QualType P = FPT->getParamType(I);
+      // `const volatile`: a reference that only an object in that memory
+      // binds to. A plain `const &` would also accept a temporary made by
+      // a conversion (`x > 30` for a converting constructor) and make the
+      // call ambiguous with the original, in memory-0 code.
       if (ParamMemories[I] != 0)
         P = Ctx.getLValueReferenceType(Ctx.getAddrSpaceQualType(
-            P->getPointeeType(), addressSpace(ParamMemories[I])));
+            P->getPointeeType().withVolatile(), addressSpace(ParamMemories[I])));
       ParamTypes.push_back(P);
     }
     FunctionProtoType::ExtProtoInfo EPI = FPT->getExtProtoInfo();
@@ -357,8 +375,15 @@ private:
     llvm::SmallVector<Expr *, 4> Args;
     for (unsigned I = 0; I != Params.size(); ++I) {
       ParmVarDecl *P = Params[I];
-      Expr *Arg = S.BuildDeclRefExpr(P, P->getType().getNonReferenceType(),
-                                     VK_LValue, Loc);
+      // The argument as it is, without the volatile of the parameter's
+      // type (there for overload resolution only): a plain copy.
+      QualType ArgType = P->getType().getNonReferenceType();
+      ArgType.removeLocalVolatile();
+      if (ParamMemories[I] != 0)
+        ArgType = Ctx.getAddrSpaceQualType(
+            FPT->getParamType(I)->getPointeeType(),
+            addressSpace(ParamMemories[I]));
+      Expr *Arg = S.BuildDeclRefExpr(P, ArgType, VK_LValue, Loc);
       if (ParamMemories[I] != 0)
         Arg = copyOf(Arg, copyableReferee(FPT->getParamType(I)));
       if (!Arg)
@@ -394,29 +419,44 @@ private:
     return true;
   }
 
-  /// Twins of every const member function that runs on a copy: for an
-  /// object in memory N, and for its `const Y &` parameters (Y trivially
-  /// copyable) in memory N, each combination with memory 0 but the
-  /// original's own.
+  /// Twins of every const member function that runs on a copy, for memory
+  /// N newly added to the class: the object and each `const Y &` parameter
+  /// (Y trivially copyable) may be in memory 0, in N or in a memory the
+  /// class already has; each combination with at least one N (the others
+  /// were made when their memories came), except all-memory-0, the
+  /// original. `a[i] * b[i]` with a and b in two memories is one of them.
   void addMethodTwins(CXXRecordDecl *RD, unsigned N) {
+    llvm::SmallVector<unsigned, 8> Places{0, N};
+    for (unsigned M : Memories)
+      if (M != N && Done.count({RD, M}))
+        Places.push_back(M);
     llvm::SmallVector<CXXMethodDecl *, 8> Methods;
     for (CXXMethodDecl *M : RD->methods())
       if (!M->isImplicit() && runsOnACopy(M))
         Methods.push_back(M);
     for (CXXMethodDecl *M : Methods) {
+      // Position 0 is the object, then the copyable parameters.
       llvm::SmallVector<unsigned, 4> Copyable;
       for (unsigned I = 0; I != M->getNumParams(); ++I)
         if (copyableReferee(M->getParamDecl(I)->getType()))
           Copyable.push_back(I);
       if (Copyable.size() > 2)
-        continue; // 2^(k+1) twins: enough for operators and comparisons
-      unsigned Combinations = 1u << (Copyable.size() + 1);
-      for (unsigned Bits = 1; Bits < Combinations; ++Bits) {
-        llvm::SmallVector<unsigned, 4> ParamMemories(M->getNumParams(), 0);
-        for (unsigned K = 0; K != Copyable.size(); ++K)
-          if (Bits & (2u << K))
-            ParamMemories[Copyable[K]] = N;
-        addMethodTwin(RD, M, (Bits & 1) ? N : 0, ParamMemories);
+        continue; // enough for operators and comparisons
+      llvm::SmallVector<unsigned, 4> Choice(Copyable.size() + 1, 0);
+      while (true) {
+        bool HasN = llvm::any_of(Choice, [&](unsigned C) { return Places[C] == N; });
+        if (HasN) {
+          llvm::SmallVector<unsigned, 4> ParamMemories(M->getNumParams(), 0);
+          for (unsigned K = 0; K != Copyable.size(); ++K)
+            ParamMemories[Copyable[K]] = Places[Choice[K + 1]];
+          addMethodTwin(RD, M, Places[Choice[0]], ParamMemories);
+        }
+        // The next combination (a counter with one digit per position).
+        unsigned Digit = 0;
+        while (Digit != Choice.size() && ++Choice[Digit] == Places.size())
+          Choice[Digit++] = 0;
+        if (Digit == Choice.size())
+          break;
       }
     }
   }
@@ -505,6 +545,11 @@ private:
   /// Every member between memory N and memory 0 or an earlier memory, and
   /// within memory N.
   void addMembersFor(CXXRecordDecl *RD, unsigned N) {
+    // Once per class and memory, also when a class defined while members
+    // are being added is reached twice (by classDefined and by the loop in
+    // spaceNamed).
+    if (!Done.insert({RD, N}).second)
+      return;
     // The class's own implicit members first: once a copy constructor is
     // declared, clang would not declare the implicit one.
     CI.getSema().ForceDeclarationOfImplicitMembers(RD);
@@ -541,7 +586,6 @@ private:
     for (CXXConstructorDecl *C : Written)
       addForwardingConstructor(RD, N, C);
     addMethodTwins(RD, N);
-    Done.insert({RD, N});
   }
 
   CompilerInstance &CI;

@@ -1,5 +1,5 @@
 // C++: the standard algorithms on ranges in memories 2 and 3 (and between
-// them and memory 0), over ints and doubles. Each result is printed, so
+// them and memory 0), over ints, doubles and a trivially copyable struct. Each result is printed, so
 // the oracle compares every algorithm with the same code in one memory.
 #include <algorithm>
 #include <cstdio>
@@ -18,6 +18,30 @@ __memory(3) double doubles3[N];
 int ints0[N];
 double doubles0[N];
 
+// A trivially copyable number type: the algorithms on it use its member
+// operators, which run on copies for elements in memory N.
+struct Num {
+    long long v;
+    Num() = default;
+    constexpr Num(long long x) : v(x) {}
+    Num operator+(const Num &o) const { return Num(v + o.v); }
+    Num operator-(const Num &o) const { return Num(v - o.v); }
+    Num operator*(const Num &o) const { return Num(v * o.v); }
+    Num operator/(const Num &o) const { return Num(v / o.v); }
+    bool operator<(const Num &o) const { return v < o.v; }
+    bool operator>(const Num &o) const { return v > o.v; }
+    bool operator==(const Num &o) const { return v == o.v; }
+    bool operator!=(const Num &o) const { return v != o.v; }
+    Num &operator++() {
+        ++v;
+        return *this;
+    }
+    explicit operator long long() const { return v; }
+};
+__memory(2) Num nums2[N];
+__memory(3) Num nums3[N];
+Num nums0[N];
+
 static unsigned seed = 12345;
 static int next_value() {
     seed = seed * 1103515245u + 12345u;
@@ -27,6 +51,7 @@ static int next_value() {
 // Values as integers for printing: doubles are multiples of 0.5.
 static long long as_int(int v) { return v; }
 static long long as_int(double v) { return (long long)(v * 2); }
+static long long as_int(Num v) { return v.v; }
 
 // A checksum that depends on the order of the elements.
 template <class P>
@@ -56,7 +81,7 @@ static void exercise(const char *name, P2 a, P3 b, T *c) {
     std::sort(b, b + N, std::greater<>());
     std::printf("sort greater %lld\n", digest(b, N));
     fill_random<T>(a, b, c);
-    std::stable_sort(a, a + N, [](const auto &x, const auto &y) { return (long long)x / 4 < (long long)y / 4; });
+    std::stable_sort(a, a + N, [](const auto &x, const auto &y) { return as_int(x) / 4 < as_int(y) / 4; });
     std::printf("stable_sort %lld\n", digest(a, N));
     std::partial_sort(b, b + 7, b + N);
     std::printf("partial_sort %lld\n", digest(b, 7));
@@ -108,8 +133,8 @@ static void exercise(const char *name, P2 a, P3 b, T *c) {
     std::transform(b, b + N, c, [](T x) { return x + 1; });
     std::printf("transform 3->0 %lld\n", digest(c, N));
     T total = 0;
-    std::for_each(a, a + N, [&](T x) { total += x; });
-    std::for_each(b, b + N, [](auto &x) { x *= 3; });
+    std::for_each(a, a + N, [&](T x) { total = total + x; });
+    std::for_each(b, b + N, [](auto &x) { x = x * (T)3; });
     std::printf("for_each %lld %lld\n", as_int(total), digest(b, N));
 
     // Reordering.
@@ -136,7 +161,7 @@ static void exercise(const char *name, P2 a, P3 b, T *c) {
     std::copy(b, b + N, a);
     std::copy(b, b + N, c);
     std::printf("equal %d %d", std::equal(a, a + N, b), std::equal(a, a + N, c));
-    a[30] += 1;
+    a[30] = a[30] + (T)1;
     std::printf(" %d %d\n", std::equal(a, a + N, b), std::equal(c, c + N, a));
     std::printf("lexicographical_compare %d %d %d\n", std::lexicographical_compare(a, a + N, b, b + N),
                 std::lexicographical_compare(b, b + N, a, a + N), std::lexicographical_compare(c, c + N, a, a + 5));
@@ -147,6 +172,7 @@ static void exercise(const char *name, P2 a, P3 b, T *c) {
 int main() {
     exercise<int>("int", ints2, ints3, ints0);
     exercise<double>("double", doubles2, doubles3, doubles0);
+    exercise<Num>("struct", nums2, nums3, nums0);
 
     // Bytes: std::find, std::equal and std::lexicographical_compare take
     // libc++'s memchr/memcmp paths for these.
