@@ -121,10 +121,11 @@ const char *const MemoryObjectsExplanation =
     "by-value parameter)";
 
 const char *const PlacementNewExplanation =
-    " (mmcc: if the address is in memory N, C++ cannot construct there: "
-    "placement new takes and returns memory-0 addresses; for a trivially "
-    "copyable class assign a value instead, `*p = T(args)`, or declare the "
-    "object in its memory, `__memory(N) T obj(args)`)";
+    " (mmcc: if the address is in memory N, placement new cannot construct "
+    "there: it takes and returns memory-0 addresses; for a trivially "
+    "copyable class use std::construct_at(p, args...) (C++20), which "
+    "constructs in memory 0 and copies in, or assign a value, `*p = "
+    "T(args)`)";
 
 class WasmMemoryDiagnostics : public DiagnosticConsumer {
 public:

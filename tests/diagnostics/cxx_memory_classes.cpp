@@ -48,7 +48,7 @@ typedef __SIZE_TYPE__ size_t;
 void *operator new(size_t, void *place) noexcept;
 
 void construct_in_place() {
-  new (&point) Point{1, 2}; // expect-error: no matching 'operator new' function for non-allocating placement new expression; include <new> (mmcc: if the address is in memory N
+  new (&point) Point{1, 2}; // expect-error: no matching 'operator new' function for non-allocating placement new expression; include <new> (mmcc: if the address is in memory N, placement new cannot construct there
 }
 
 int use() {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <memory>
 #include <mmcc.h>
 #include <numeric>
 
@@ -140,6 +141,16 @@ int main() {
     zeroed[5] = Point(40, 50);
     std::printf("by value %d %d %d %d\n", zeroed[4].x, zeroed[4].y, area(initialized[0], zeroed[5]),
                 mirrored(single).norm1());
+
+    // Constructed in place with std::construct_at, destroyed with
+    // std::destroy_at / destroy (placement new cannot take a memory-N
+    // address).
+    __memory(2) Point *built = std::construct_at(&zeroed[6], 61, 62);
+    std::construct_at(&tallies[2], 9, 90);
+    std::destroy_at(&zeroed[6]);
+    std::destroy(zeroed, zeroed + 2);
+    std::destroy_n(tallies, 1);
+    std::printf("construct_at %d %d %d %lld\n", built->x, zeroed[6].y, tallies[2].count, tallies[2].total);
 
     // Unions and arrays inside classes.
     Bits b = bits[0];
