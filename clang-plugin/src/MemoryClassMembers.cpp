@@ -188,7 +188,12 @@ private:
   }
 
   /// A class whose objects are copied as bytes: its own copy constructor,
-  /// copy assignment and destructor are trivial (and not deleted).
+  /// copy assignment and destructor are trivial (and not deleted). A
+  /// user-declared copy assignment, even `= default`, also leaves the class
+  /// without an implicit move assignment, and then `x = 5` (through a
+  /// converting constructor) would be as good a match for a memory-N
+  /// assignment's temporary as for the class's own: ambiguous in memory-0
+  /// code. Such classes get nothing.
   static bool eligible(const CXXRecordDecl *RD) {
     if (!RD || !RD->isThisDeclarationADefinition() || RD->isInvalidDecl() ||
         RD->isDependentContext() || RD->isLambda() || RD->isEmpty())
