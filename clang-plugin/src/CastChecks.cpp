@@ -129,6 +129,8 @@ bool Checker::markConvertedOperand(const Expr *Operand) {
 }
 
 bool Checker::VisitBinaryOperator(BinaryOperator *BO) {
+  if (!BO->containsErrors() && !BO->isTypeDependent())
+    checkMemberPointerAccess(BO);
   // In C, clang accepts comparing pointers into different address spaces and
   // converts one operand with an implicit address-space conversion. Report
   // the comparison as a whole (at the operator), not the hidden conversion.

@@ -97,6 +97,7 @@ private:
 
   // CxxObjectChecks.cpp
   void checkObjectBuiltInPlace(const clang::ImplicitCastExpr *CE);
+  void checkMemberPointerAccess(const clang::BinaryOperator *BO);
 
   // AddressSpaceChecks.cpp
   void checkDeclaredType(const clang::NamedDecl *D, clang::QualType T);

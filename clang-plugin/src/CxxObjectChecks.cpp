@@ -15,6 +15,13 @@
 // `= {7, 8}`), or an assignment (`a = make();`), which copies.
 //
 // Static objects with constant initialization run no code and are fine.
+//
+// Pointers to members: clang 19 gives `obj.*pm` and `p->*pm` the member's
+// type without the object's address space, so for an object in memory N
+// the result is an lvalue of memory 0 (`auto &r = items[i].*pm;` would
+// then read memory 0 at memory N's address, with no conversion left for
+// mmcc's pass to see). Reading the value right away is compiled right;
+// anything else is reported.
 #include "Checker.h"
 #include "Memory.h"
 
@@ -92,6 +99,38 @@ void Checker::checkObjectBuiltInPlace(const ImplicitCastExpr *CE) {
             "or initialize it otherwise and assign the value (`v = ...;` " +
             "copies it in)",
         {CE->getSourceRange()});
+}
+
+void Checker::checkMemberPointerAccess(const BinaryOperator *BO) {
+  if (BO->getOpcode() != BO_PtrMemD && BO->getOpcode() != BO_PtrMemI)
+    return;
+  QualType Object = BO->getLHS()->getType();
+  if (BO->getOpcode() == BO_PtrMemI) {
+    const auto *PT = Object->getAs<PointerType>();
+    if (!PT)
+      return;
+    Object = PT->getPointeeType();
+  }
+  std::optional<unsigned> M = memoryOf(Object.getAddressSpace());
+  if (!M || *M == 0 || BO->getType().hasAddressSpace() || !BO->isGLValue())
+    return;
+  // Read at once (an lvalue-to-rvalue conversion): clang loads from the
+  // right memory.
+  auto Parents = Ctx.getParents(*BO);
+  const Expr *Parent = Parents.empty() ? nullptr : Parents[0].get<Expr>();
+  while (Parent && isa<ParenExpr>(Parent)) {
+    auto Up = Ctx.getParents(*Parent);
+    Parent = Up.empty() ? nullptr : Up[0].get<Expr>();
+  }
+  if (const auto *ICE = dyn_cast_or_null<ImplicitCastExpr>(Parent))
+    if (ICE->getCastKind() == CK_LValueToRValue)
+      return;
+  error(BO->getOperatorLoc(),
+        "a pointer to member applied to an object in " + describeMemory(*M) +
+            " names a member that clang types as in memory 0 (the object's "
+            "memory is lost), so it can only be read at once; read its value "
+            "(`T v = obj.*pm;`), or copy the object out first",
+        {BO->getSourceRange()});
 }
 
 } // namespace mmcc

@@ -60,3 +60,13 @@ int use() {
   shape = local; // expect-error: no viable overloaded '='
   return s;
 }
+
+// Pointers to members: clang types `obj.*pm` as in memory 0 for an object
+// in memory N, so only an immediate read is compiled right.
+float member(float Pair::*unused, int Point::*pm, MEM(3) Point *p) {
+  (void)unused;
+  int v = point.*pm;
+  int w = p->*pm;
+  int &r = point.*pm; // expect-error: a pointer to member applied to an object in memory 3
+  return (float)(v + w + r);
+}
