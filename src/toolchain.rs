@@ -27,8 +27,8 @@ pub struct Toolchain {
     pub wasm_ld: PathBuf,
     pub runtime_include: PathBuf,
     /// mmcc's additions to libc++ (searched before libc++'s own headers in
-    /// C++): iterator traits, swap and the algorithms' memchr/memcmp
-    /// helpers for pointers into memory N.
+    /// C++): what the standard algorithms, span and construct_at need for
+    /// pointers into memory N.
     pub runtime_libcxx: PathBuf,
     pub sysroot: PathBuf,
     /// A clang resource folder for the link step: clang looks for

@@ -2,6 +2,7 @@
 #include "Checker.h"
 
 #include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ParentMapContext.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace clang;
@@ -48,6 +49,19 @@ void Checker::noteInstantiation() {
     Inst->getNameForDiagnostic(OS, Ctx.getPrintingPolicy(), true);
     R.note(Point, "in instantiation of '" + OS.str() + "' requested here");
     return;
+  }
+}
+
+/// The parent of E, skipping parentheses; null at the top.
+const Stmt *parentOf(ASTContext &Ctx, const Stmt *E) {
+  while (true) {
+    auto Parents = Ctx.getParents(*E);
+    if (Parents.empty())
+      return nullptr;
+    const Stmt *P = Parents[0].get<Stmt>();
+    if (!P || !isa<ParenExpr>(P))
+      return P;
+    E = P;
   }
 }
 

@@ -36,6 +36,9 @@
 
 namespace mmcc {
 
+/// The parent of E, skipping parentheses; null at the top.
+const clang::Stmt *parentOf(clang::ASTContext &Ctx, const clang::Stmt *E);
+
 class Checker : public clang::RecursiveASTVisitor<Checker> {
 public:
   Checker(clang::ASTContext &Ctx, Reporter &R) : Ctx(Ctx), R(R) {}

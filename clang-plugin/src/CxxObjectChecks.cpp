@@ -116,13 +116,7 @@ void Checker::checkMemberPointerAccess(const BinaryOperator *BO) {
     return;
   // Read at once (an lvalue-to-rvalue conversion): clang loads from the
   // right memory.
-  auto Parents = Ctx.getParents(*BO);
-  const Expr *Parent = Parents.empty() ? nullptr : Parents[0].get<Expr>();
-  while (Parent && isa<ParenExpr>(Parent)) {
-    auto Up = Ctx.getParents(*Parent);
-    Parent = Up.empty() ? nullptr : Up[0].get<Expr>();
-  }
-  if (const auto *ICE = dyn_cast_or_null<ImplicitCastExpr>(Parent))
+  if (const auto *ICE = dyn_cast_or_null<ImplicitCastExpr>(parentOf(Ctx, BO)))
     if (ICE->getCastKind() == CK_LValueToRValue)
       return;
   error(BO->getOperatorLoc(),

@@ -308,8 +308,8 @@ private:
   }
 
   /// A twin of the const member function Orig for an object in memory
-  /// This whose parameters Memories[i] != 0 take `const Y &` in that
-  /// memory: `return X(*this).f(Y(p)...);`, the call on copies in memory 0.
+  /// This whose parameters with ParamMemories[i] != 0 take `const Y &` in
+  /// that memory: `return X(*this).f(Y(p)...);`, the call on copies in memory 0.
   bool addMethodTwin(CXXRecordDecl *RD, CXXMethodDecl *Orig, unsigned This,
                      ArrayRef<unsigned> ParamMemories) {
     ASTContext &Ctx = CI.getASTContext();
@@ -431,10 +431,8 @@ private:
   /// were made when their memories came), except all-memory-0, the
   /// original. `a[i] * b[i]` with a and b in two memories is one of them.
   void addMethodTwins(CXXRecordDecl *RD, unsigned N) {
-    llvm::SmallVector<unsigned, 8> Places{0, N};
-    for (unsigned M : Memories)
-      if (M != N && Done.count({RD, M}))
-        Places.push_back(M);
+    llvm::SmallVector<unsigned, 8> Places = placesBefore(RD, N);
+    Places.push_back(N);
     llvm::SmallVector<CXXMethodDecl *, 8> Methods;
     for (CXXMethodDecl *M : RD->methods())
       if (!M->isImplicit() && runsOnACopy(M))
@@ -547,6 +545,16 @@ private:
     finish(RD, M, Param, /*Defaulted=*/false);
   }
 
+  /// Memory 0 and the memories RD had members for before N.
+  llvm::SmallVector<unsigned, 8> placesBefore(const CXXRecordDecl *RD,
+                                              unsigned N) const {
+    llvm::SmallVector<unsigned, 8> Places{0};
+    for (unsigned M : Memories)
+      if (M != N && Done.count({RD, M}))
+        Places.push_back(M);
+    return Places;
+  }
+
   /// Every member between memory N and memory 0 or an earlier memory, and
   /// within memory N.
   void addMembersFor(CXXRecordDecl *RD, unsigned N) {
@@ -562,10 +570,7 @@ private:
                           !RD->hasUserProvidedDefaultConstructor();
     if (TrivialDefault)
       addConstructor(RD, N, std::nullopt);
-    llvm::SmallVector<unsigned, 8> Others{0};
-    for (unsigned M : Memories)
-      if (M != N && Done.count({RD, M}))
-        Others.push_back(M);
+    llvm::SmallVector<unsigned, 8> Others = placesBefore(RD, N);
     addConstructor(RD, N, N);
     addAssignment(RD, N, N);
     for (unsigned M : Others) {

@@ -13,8 +13,9 @@
 //   - a diagnostic consumer that names the wasm_memory array where clang's
 //     own messages would show its private address space number
 //     (WasmMemoryDiagnostics.cpp);
-//   - in C++, the special members that copy trivially copyable classes'
-//     objects in and out of memory N (MemoryClassMembers.cpp);
+//   - in C++, the special members and twins that construct, copy and call
+//     const member functions on trivially copyable classes' objects in
+//     memory N (MemoryClassMembers.cpp);
 //   - '#pragma mmcc memory(push, K)' / '(pop)', which gives the declarations
 //     of a library's header memory K's types (MemoryPragma.cpp,
 //     LibraryTypes.cpp).
@@ -53,8 +54,8 @@ public:
       : CI(CI), Args(std::move(Args)),
         ClassMembers(installMemoryClassMembers(CI)) {}
 
-  /// In C++, trivially copyable classes get the special members that copy
-  /// their objects in and out of memory N (MemoryClassMembers.cpp).
+  /// In C++, trivially copyable classes get their members for objects in
+  /// memory N (MemoryClassMembers.cpp).
   void HandleTagDeclDefinition(TagDecl *D) override {
     memoryClassDefined(ClassMembers.get(), D);
   }

@@ -42,18 +42,6 @@ std::string accessHint(const VarDecl *Array) {
 
 } // namespace
 
-/// The parent of E, skipping parentheses; null at the top.
-static const Stmt *parentOf(ASTContext &Ctx, const Stmt *E) {
-  while (true) {
-    auto Parents = Ctx.getParents(*E);
-    if (Parents.empty())
-      return nullptr;
-    const Stmt *P = Parents[0].get<Stmt>();
-    if (!P || !isa<ParenExpr>(P))
-      return P;
-    E = P;
-  }
-}
 
 /// Is the array-to-pointer decay Decay only the first step of an access?
 /// a[i], i[a], *a, *(a + i - j), (a + i)[j] and a->field are; helpers of

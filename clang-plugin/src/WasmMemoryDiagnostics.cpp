@@ -89,26 +89,22 @@ std::string rewriteMessage(llvm::StringRef Message, bool &Changed) {
   return Text;
 }
 
-/// Whether a (rewritten) message is clang refusing a constructor or an
-/// assignment operator on an element.
-bool isAboutSpecialMembers(llvm::StringRef Message) {
-  return (Message.contains("in the memory of wasm_memory array") ||
-          Message.contains("__wasm_memory(")) &&
-         (Message.contains("'this' object") ||
-          Message.contains("construct an object") ||
-          Message.contains("bind reference") ||
-          Message.contains("cannot initialize object parameter"));
+/// Whether a message is clang refusing to construct an object in another
+/// address space, to call a member function on it or to bind a memory-0
+/// reference to it (the C++ rules of address spaces; MemoryClassMembers.cpp
+/// lifts them for trivially copyable classes, and only where it can).
+bool isAboutObjectsInMemory(llvm::StringRef Message) {
+  return Message.contains("construct an object") ||
+         Message.contains("'this' object") ||
+         Message.contains("bind reference") ||
+         Message.contains("cannot initialize object parameter");
 }
 
-/// Whether a message is clang refusing to construct an object in memory N,
-/// to call a member function on it or to bind a reference into memory 0 to
-/// it (the C++ rules of address spaces; MemoryClassMembers.cpp lifts them
-/// for copies of trivially copyable classes, and only for those).
-bool isAboutMemoryObjects(llvm::StringRef Message) {
-  return Message.contains("construct an object in address space") ||
-         Message.contains("'this' object is in address space") ||
-         Message.contains("bind reference in address space") ||
-         Message.contains("cannot initialize object parameter");
+/// The same, about an element of a wasm_memory array (after rewriting).
+bool isAboutWasmMemoryElements(llvm::StringRef Message) {
+  return (Message.contains("in the memory of wasm_memory array") ||
+          Message.contains("__wasm_memory(")) &&
+         isAboutObjectsInMemory(Message);
 }
 
 const char *const MemoryObjectsExplanation =
@@ -170,7 +166,7 @@ public:
             Level, Diagnostic(Info.getDiags(), Text + PlacementNewExplanation));
         return;
       }
-      if (!Explained && isAboutMemoryObjects(Text)) {
+      if (!Explained && isAboutObjectsInMemory(Text)) {
         Explained = true;
         Next->HandleDiagnostic(
             Level, Diagnostic(Info.getDiags(), Text + MemoryObjectsExplanation));
@@ -179,7 +175,7 @@ public:
       Next->HandleDiagnostic(Level, Info);
       return;
     }
-    if (!Explained && isAboutSpecialMembers(Text)) {
+    if (!Explained && isAboutWasmMemoryElements(Text)) {
       Explained = true;
       Text += " (mmcc: elements of a trivially copyable class in a "
               "wasm_memory array are copied and assigned as a whole, and "

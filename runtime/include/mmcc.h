@@ -341,21 +341,13 @@ public:
     explicit vector(size_type count) {
         if (!resize(count)) __builtin_trap();
     }
-    vector(const vector &other) {
-        if (!reserve(other.size_)) __builtin_trap();
-        __builtin_memcpy(data_, other.data_, other.size_ * sizeof(T));
-        size_ = other.size_;
-    }
+    vector(const vector &other) { copy_from(other); }
     vector(vector &&other) noexcept : data_(other.data_), size_(other.size_), capacity_(other.capacity_) {
         other.data_ = nullptr;
         other.size_ = other.capacity_ = 0;
     }
     vector &operator=(const vector &other) {
-        if (this != &other) {
-            if (!reserve(other.size_)) __builtin_trap();
-            __builtin_memcpy(data_, other.data_, other.size_ * sizeof(T));
-            size_ = other.size_;
-        }
+        if (this != &other) copy_from(other);
         return *this;
     }
     vector &operator=(vector &&other) noexcept {
@@ -415,6 +407,12 @@ public:
     void clear() noexcept { size_ = 0; }
 
 private:
+    /* The other vector's elements (memory.copy within memory N). */
+    void copy_from(const vector &other) {
+        if (!reserve(other.size_)) __builtin_trap();
+        if (other.size_) __builtin_memcpy(data_, other.data_, other.size_ * sizeof(T));
+        size_ = other.size_;
+    }
     void release() noexcept {
         if (data_) mm_free(N, data_);
         data_ = nullptr;
