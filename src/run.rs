@@ -1,14 +1,42 @@
-//! Running modules in process on wasmtime, with WASI preview 1
-//! (`mmtool run`, and the test suite's engine).
+//! Running modules in process on wasmtime or wasmi, with WASI preview 1
+//! (`mmtool run [--engine=wasmi]`, and the test suite's in-process engines).
 
 use anyhow::{Context, Result};
+use std::sync::{Arc, RwLock};
+use wasmi_wasi::wasi_common::pipe::WritePipe;
 use wasmtime::{Config, Engine, Linker, Module, Store};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{I32Exit, WasiCtxBuilder};
 
+/// The in-process engine a module runs on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum EngineKind {
+    /// wasmtime's compiler (Cranelift): every feature mmcc's output uses.
+    #[default]
+    Wasmtime,
+    /// wasmi's interpreter: an independent implementation of multi-memory,
+    /// without threads (no shared memories or atomic instructions).
+    Wasmi,
+}
+
+/// A module the chosen engine cannot run for a reason read from the module
+/// (so a caller can tell "not supported" from a wrong result or a trap).
+#[derive(Debug)]
+pub struct Unsupported(pub String);
+
+impl std::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
+    /// The engine (wasmtime unless asked).
+    pub engine: EngineKind,
     /// argv[1..] for the program (argv[0] is the module's name).
     pub args: Vec<String>,
     /// Host directories to make visible: (host path, guest path).
@@ -41,8 +69,16 @@ pub fn engine() -> Result<Engine> {
     Engine::new(&config).map_err(anyhow::Error::from).context("cannot create the wasmtime engine")
 }
 
-/// Instantiates a WASI command module and runs `_start`.
+/// Instantiates a WASI command module and runs `_start` on the engine
+/// `options` names.
 pub fn run_module(name: &str, bytes: &[u8], options: &RunOptions) -> Result<RunResult> {
+    match options.engine {
+        EngineKind::Wasmtime => run_wasmtime(name, bytes, options),
+        EngineKind::Wasmi => run_wasmi(name, bytes, options),
+    }
+}
+
+fn run_wasmtime(name: &str, bytes: &[u8], options: &RunOptions) -> Result<RunResult> {
     let engine = engine()?;
     let module = Module::new(&engine, bytes).map_err(anyhow::Error::from).with_context(|| format!("{name} is not a valid module for wasmtime"))?;
     let mut builder = WasiCtxBuilder::new();
@@ -139,4 +175,92 @@ pub fn run_module(name: &str, bytes: &[u8], options: &RunOptions) -> Result<RunR
         memories.push((name, bytes));
     }
     Ok(RunResult { exit_code, stdout: stdout.contents().to_vec(), stderr: stderr.contents().to_vec(), memories })
+}
+
+/// Why wasmi cannot run a module, read from the module: wasmi implements
+/// no threads proposal, so shared memories and atomic instructions are
+/// outside what it validates.
+fn wasmi_unsupported(bytes: &[u8]) -> Option<String> {
+    let report = crate::inspect::inspect(bytes).ok()?;
+    if report.memories.iter().any(|m| m.shared) {
+        return Some("wasmi: shared memories are not supported".into());
+    }
+    let mut features = wasmparser::WasmFeatures::default();
+    features.remove(wasmparser::WasmFeatures::THREADS);
+    let mut validator = wasmparser::Validator::new_with_features(features);
+    match validator.validate_all(bytes) {
+        Err(e) if e.message().contains("threads") => Some("wasmi: atomic instructions are not supported".into()),
+        _ => None,
+    }
+}
+
+fn run_wasmi(name: &str, bytes: &[u8], options: &RunOptions) -> Result<RunResult> {
+    let mut config = wasmi::Config::default();
+    config.wasm_multi_memory(true).wasm_bulk_memory(true).wasm_simd(true);
+    let engine = wasmi::Engine::new(&config);
+    let module = match wasmi::Module::new(&engine, bytes) {
+        Ok(module) => module,
+        // Only a rejection whose reason the module shows is "unsupported";
+        // anything else is an error like any other.
+        Err(e) => match wasmi_unsupported(bytes) {
+            Some(reason) => return Err(Unsupported(format!("{reason} (it says: {e})")).into()),
+            None => return Err(anyhow::anyhow!("{e}")).with_context(|| format!("{name} is not a valid module for wasmi")),
+        },
+    };
+    let mut builder = wasmi_wasi::WasiCtxBuilder::new();
+    let mut argv = vec![name.to_string()];
+    argv.extend(options.args.iter().cloned());
+    builder.args(&argv)?.envs(&options.env)?;
+    for (host, guest) in &options.dirs {
+        let dir = wasmi_wasi::Dir::open_ambient_dir(host, wasmi_wasi::ambient_authority()).with_context(|| format!("cannot open directory {host}"))?;
+        builder.preopened_dir(dir, guest)?;
+    }
+    let (stdout, stderr) = (Arc::new(RwLock::new(Vec::new())), Arc::new(RwLock::new(Vec::new())));
+    if options.capture {
+        builder.stdout(Box::new(WritePipe::from_shared(stdout.clone()))).stderr(Box::new(WritePipe::from_shared(stderr.clone())));
+    } else {
+        builder.inherit_stdio();
+    }
+    let mut store = wasmi::Store::new(&engine, builder.build());
+    let mut linker = wasmi::Linker::<wasmi_wasi::WasiCtx>::new(&engine);
+    wasmi_wasi::add_to_linker(&mut linker, |cx| cx)?;
+    let mut host_memories = Vec::new();
+    for import in module.imports() {
+        if let wasmi::ExternType::Memory(ty) = import.ty() {
+            let key = format!("{}.{}", import.module(), import.name());
+            let data = options.import_data.iter().find(|(k, _)| *k == key).map_or(&[][..], |(_, d)| d.as_slice());
+            let pages = (data.len() as u64).div_ceil(65536).max(ty.minimum());
+            if ty.maximum().is_some_and(|max| pages > max) {
+                anyhow::bail!("{} bytes for memory {key} need {pages} pages, more than its maximum {}", data.len(), ty.maximum().unwrap_or(0));
+            }
+            let mut sized = wasmi::MemoryType::builder();
+            sized.min(pages).max(ty.maximum()).memory64(ty.is_64());
+            let memory = wasmi::Memory::new(&mut store, sized.build().map_err(|e| anyhow::anyhow!("{e}"))?)?;
+            memory.data_mut(&mut store)[..data.len()].copy_from_slice(data);
+            linker.define(import.module(), import.name(), memory)?;
+            host_memories.push((format!("import:{key}"), memory));
+        }
+    }
+    for (key, _) in &options.import_data {
+        if !host_memories.iter().any(|(name, _)| name.strip_prefix("import:") == Some(key.as_str())) {
+            anyhow::bail!("{name} imports no memory named {key}");
+        }
+    }
+    let instance = linker.instantiate_and_start(&mut store, &module).with_context(|| format!("cannot instantiate {name}"))?;
+    let start = instance.get_typed_func::<(), ()>(&store, "_start").with_context(|| format!("{name} has no `_start` function (not a WASI command)"))?;
+    let exit_code = match start.call(&mut store, ()) {
+        Ok(()) => 0,
+        Err(e) => match e.i32_exit_status() {
+            Some(code) => code,
+            None => return Err(anyhow::anyhow!("{e}")).with_context(|| format!("{name} trapped")),
+        },
+    };
+    let mut memories: Vec<(String, Vec<u8>)> = instance
+        .exports(&store)
+        .filter_map(|e| Some((e.name().to_string(), e.into_memory()?)))
+        .map(|(n, m)| (n, m.data(&store).to_vec()))
+        .collect();
+    memories.extend(host_memories.into_iter().map(|(n, m)| (n, m.data(&store).to_vec())));
+    let taken = |pipe: Arc<RwLock<Vec<u8>>>| std::mem::take(&mut *pipe.write().unwrap());
+    Ok(RunResult { exit_code, stdout: taken(stdout), stderr: taken(stderr), memories })
 }

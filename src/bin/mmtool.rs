@@ -14,10 +14,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a WASI (preview 1) command module on wasmtime, in process.
+    /// Run a WASI (preview 1) command module on wasmtime (or wasmi), in process.
     #[command(after_help = "Example: mmtool run app.wasm -- input.txt --verbose")]
     Run {
         module: PathBuf,
+        /// The engine: wasmtime (compiled) or wasmi (interpreted, no threads).
+        #[arg(long, value_enum, default_value = "wasmtime")]
+        engine: mmcc::run::EngineKind,
         /// Make a host directory visible to the program (HOST or HOST::GUEST).
         #[arg(long = "dir", value_name = "HOST[::GUEST]")]
         dirs: Vec<String>,
@@ -67,7 +70,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Run { module, dirs, import_memories, env, args } => {
+        Command::Run { module, engine, dirs, import_memories, env, args } => {
             let bytes = std::fs::read(&module).with_context(|| format!("cannot read {}", module.display()))?;
             let dirs = dirs
                 .iter()
@@ -94,7 +97,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     _ => anyhow::bail!("--env {spec}: expected NAME=VALUE"),
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let options = mmcc::run::RunOptions { args, dirs, capture: false, import_data, env };
+            let options = mmcc::run::RunOptions { engine, args, dirs, capture: false, import_data, env };
             let result = mmcc::run::run_module(&module.to_string_lossy(), &bytes, &options)?;
             Ok(ExitCode::from(result.exit_code.clamp(0, 255) as u8))
         }

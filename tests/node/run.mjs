@@ -1,5 +1,8 @@
-// Runs a WASI (preview 1) command module on V8 (Node.js >= 22, which runs
-// multi-memory modules). Used by the test suite as the second engine.
+// Runs a WASI (preview 1) command module on V8 (Node.js >= 22) or on
+// JavaScriptCore (Bun >= 1.4), both of which run multi-memory modules. The
+// test suite's JavaScript engines; Bun's node:wasi is its own preview-1
+// implementation, so the same host serves both (tests/programs.rs checks
+// it with tests/node/wasi_probe.c).
 //
 //   node run.mjs [--dump-memories DIR] [--import-memory MODULE.FIELD=FILE]...
 //                [--dir HOST[::GUEST]]... [--env NAME=VALUE]... module.wasm [args...]
@@ -96,7 +99,8 @@ function memoryImports(bytes) {
 const bytes = new Uint8Array(await readFile(path));
 const wasi = new WASI({ version: 'preview1', args: [path, ...args], env, preopens, returnOnExit: true });
 const module = await WebAssembly.compile(bytes);
-const imports = wasi.getImportObject();
+// `wasiImport`, not `getImportObject()`: Bun has only the former.
+const imports = { wasi_snapshot_preview1: wasi.wasiImport };
 const hostMemories = [];
 for (const m of memoryImports(bytes)) {
   const data = importData.get(`${m.module}.${m.field}`);
