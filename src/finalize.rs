@@ -65,6 +65,9 @@ pub fn finish(
     compact: bool,
     source_name: impl Fn(u32) -> String,
 ) -> Result<Vec<u8>> {
+    // The walks below copy what they do not rewrite: an invalid module from
+    // the linker would come out invalid, so it is an error here.
+    crate::object::check::validate(bytes).context("the linked module is not valid WebAssembly")?;
     let layout = Layout::read(bytes)?;
     let memories = layout.memory_count();
     if default_private {

@@ -21,6 +21,7 @@
 //! every byte that is not a marker call is copied unchanged.
 
 pub mod archive;
+pub mod check;
 pub mod dwarf;
 pub mod linking;
 pub mod memories;
@@ -70,7 +71,11 @@ pub fn rewrite(input: &[u8], declarations: &Declarations) -> Result<(Vec<u8>, Re
     if module.markers.is_empty() && module.memory_segments.is_empty() {
         return Ok((input.to_vec(), RewriteSummary::default()));
     }
-    module.rewrite(input, declarations)
+    let (out, summary) = module.rewrite(input, declarations)?;
+    // A valid object whose relocations disagree with its code (a call
+    // without its relocation, say) is written as one that is not valid.
+    check::object(&out).context("the object's relocations do not match its code")?;
+    Ok((out, summary))
 }
 
 /// A data segment the IR pass placed in memory N (by its section name).
@@ -97,6 +102,8 @@ struct ParsedObject {
 
 impl ParsedObject {
     fn parse(input: &[u8]) -> Result<ParsedObject> {
+        // What is written from a broken object would be broken too.
+        check::object(input)?;
         let mut object = ParsedObject {
             sections: Vec::new(),
             func_types: Vec::new(),
@@ -481,8 +488,11 @@ impl ParsedObject {
             if placement.zero_fill.is_some() && segment.data.iter().any(|b| *b != 0) {
                 bail!("zero-initialized segment {i} holds non-zero bytes");
             }
+            let memory = *object_index
+                .get(&placement.key)
+                .with_context(|| format!("data segment {i} goes to memory {}, which the object does not declare", placement.key))?;
             let mut one = wasm_encoder::DataSection::new();
-            one.active(object_index[&placement.key], &offset, data.iter().copied());
+            one.active(memory, &offset, data.iter().copied());
             let mut encoded = Vec::new();
             wasm_encoder::Encode::encode(&one, &mut encoded);
             let entry = strip_size(&encoded)?;
@@ -675,6 +685,9 @@ fn rewrite_code(
                 (RelocationType::FunctionIndexLeb, Some(marker)) => {
                     // `call <marker>`: opcode 0x10 then the 5-byte index.
                     ensure!(at > body.start && input[at - 1] == 0x10, "marker `{}` is used other than by a direct call", marker.symbol_name());
+                    // The call's opcode is replaced too: it must not be the
+                    // last byte of the relocation before.
+                    ensure!(at > copied, "overlapping relocations in the code section");
                     ensure!(at + 5 <= body.end, "truncated call in the code section");
                     content.extend_from_slice(&input[copied..at - 1]);
                     let before = content.len();
@@ -756,6 +769,11 @@ fn check_signature(marker: &Marker, sig: &(Vec<wasmparser::ValType>, Vec<wasmpar
         params,
         results
     );
+    // WebAssembly's atomic instructions take exactly their natural
+    // alignment (LLVM never writes less for them).
+    if let (crate::marker::Feature::Atomics, crate::marker::Immediates::MemArg { natural }) = (marker.op.feature, marker.op.immediates) {
+        ensure!(marker.align == natural, "marker `{}`: an atomic instruction needs its natural alignment 2^{natural}", marker.symbol_name());
+    }
     Ok(())
 }
 

@@ -100,6 +100,8 @@ pub fn retarget(input: &[u8], memory: u32, role: Role) -> Result<(Vec<u8>, Retar
         crate::marker::RESERVED_ADDRESS_SPACES
     );
     if let Some((already, was)) = retargeted_memory(input)? {
+        // Returned as it is: so it must be a sound object.
+        super::check::object(input)?;
         if already != memory {
             bail!("the object was already retargeted into memory {already}; it cannot move into memory {memory} too");
         }
@@ -115,7 +117,11 @@ pub fn retarget(input: &[u8], memory: u32, role: Role) -> Result<(Vec<u8>, Retar
     if let Some(marker) = object.markers.values().next() {
         bail!("the object still calls marker `{}`: it is not a finished object", marker.symbol_name());
     }
-    Retargeting::new(&object, input, memory, role)?.run()
+    let (out, summary) = Retargeting::new(&object, input, memory, role)?.run()?;
+    // As in the object writer: relocations that disagree with the code
+    // would make an invalid object.
+    super::check::object(&out).context("the object's relocations do not match its code")?;
+    Ok((out, summary))
 }
 
 /// Retargets an object or every object of an archive; `origin` names the
