@@ -10,7 +10,9 @@
 //!    instructions; a multi-memory object file).
 //! 4. [`link`]: the patched wasm-ld lays out every memory; [`finalize`]
 //!    moves memories the host provides into the import section.
-//! 5. [`inspect`] and [`run`]: look at and run the result.
+//! 5. [`inspect`] and [`run`]: look at and run the result; [`lowering`]
+//!    turns it into a single-memory module for engines without
+//!    multi-memory.
 //!
 //! [`marker`] is the table both the IR pass and the object writer use;
 //! [`runtime`] names the per-memory runtime (heap, string functions) that
@@ -21,6 +23,7 @@ pub mod finalize;
 pub mod inspect;
 pub mod ir;
 pub mod link;
+pub mod lowering;
 pub mod marker;
 pub mod memory_operands;
 pub mod object;

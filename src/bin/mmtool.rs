@@ -40,6 +40,31 @@ enum Command {
     /// data bytes, and how many instructions use each.
     #[command(after_help = "Example: mmtool inspect app.wasm")]
     Inspect { files: Vec<PathBuf> },
+    /// Lower a multi-memory module to one memory, for engines without
+    /// multi-memory: every memory keeps its own bounds, out-of-bounds trap,
+    /// maximum and memory.size/grow (docs/lowering.md).
+    #[command(after_help = "Example: mmtool lower app.wasm -o app.single.wasm --js app.single.mjs")]
+    Lower {
+        input: PathBuf,
+        #[arg(short = 'o', value_name = "OUT")]
+        output: PathBuf,
+        /// Also write an ES module that instantiates OUT and gives each
+        /// original memory as its own view, for JavaScript hosts.
+        #[arg(long = "js", value_name = "FILE.mjs")]
+        js: Option<PathBuf>,
+        /// The slot (pages reserved, so its maximum) of a memory that
+        /// declares no maximum, by its index in the input module.
+        #[arg(long = "slot", value_name = "INDEX:PAGES")]
+        slots: Vec<String>,
+        /// The slot of every other memory without a maximum (default 1024
+        /// pages, 64 MiB).
+        #[arg(long = "default-slot", value_name = "PAGES")]
+        default_slot: Option<u64>,
+        /// The memory that takes the last slot, whose bounds the engine
+        /// checks at no cost (default: the one most instructions use).
+        #[arg(long = "top", value_name = "INDEX")]
+        top: Option<u32>,
+    },
     /// Move an object or archive from any wasm32 compiler into memory K: its
     /// code, data, stack, heap and C library calls then use memory K (what
     /// `mmcc --in-memory=K` does to its inputs).
@@ -106,6 +131,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
                 let report = mmcc::inspect::inspect(&bytes).with_context(|| format!("cannot inspect {}", file.display()))?;
                 print!("{}", report.render(&file.to_string_lossy()));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Lower { input, output, js, slots, default_slot, top } => {
+            let bytes = std::fs::read(&input).with_context(|| format!("cannot read {}", input.display()))?;
+            let mut options = mmcc::lowering::Options { default_slot_pages: default_slot, top, ..Default::default() };
+            for spec in &slots {
+                let (index, pages) = spec
+                    .split_once(':')
+                    .and_then(|(i, p)| Some((i.parse::<u32>().ok()?, p.parse::<u64>().ok()?)))
+                    .with_context(|| format!("--slot {spec}: expected INDEX:PAGES (a memory index and a page count)"))?;
+                options.slots.insert(index, pages);
+            }
+            let lowered = mmcc::lowering::lower(&bytes, &options).with_context(|| format!("cannot lower {}", input.display()))?;
+            for warning in &lowered.warnings {
+                eprintln!("mmtool: warning: {}: {warning}", input.display());
+            }
+            std::fs::write(&output, &lowered.wasm).with_context(|| format!("cannot write {}", output.display()))?;
+            if let Some(js) = js {
+                let json = mmcc::lowering::layout_of(&lowered.wasm)?;
+                std::fs::write(&js, mmcc::lowering::glue::es_module(&json)).with_context(|| format!("cannot write {}", js.display()))?;
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -1,0 +1,340 @@
+//! Function bodies: every instruction that names a memory is rewritten to
+//! the single memory, with its slot's base in the static offset and, for a
+//! lower slot, a check of the memory's own bounds first.
+
+use super::layout::{Layout, Slot};
+use anyhow::{bail, Result};
+use std::collections::BTreeMap;
+use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+use wasm_encoder::{BlockType, Function, Instruction, MemArg as EncMemArg, ValType};
+use wasmparser::{MemArg, MemArgTarget, Operator};
+
+/// One load, store or atomic: its memory, immediate, the bytes it touches,
+/// and the operands above its address on the stack.
+pub struct Access {
+    pub memory: u32,
+    pub memarg: MemArg,
+    pub width: u64,
+    pub above: &'static [ValType],
+    /// Atomic accesses check their alignment before their bounds.
+    pub atomic: bool,
+}
+
+/// One table for the instructions with a memory immediate: how wide each
+/// access is and what it takes above the address. [`access`] reads it and
+/// [`with_memarg`] rewrites the immediate.
+macro_rules! memory_accesses {
+    (plain { $($op:ident $width:literal [$($above:ident)*])* } atomic { $($aop:ident $awidth:literal [$($aabove:ident)*])* }) => {
+        pub fn access(op: &Operator) -> Option<Access> {
+            let (memarg, width, above, atomic): (&MemArg, u64, &'static [ValType], bool) = match op {
+                $(Operator::$op { memarg, .. } => (memarg, $width, &[$(ValType::$above),*], false),)*
+                $(Operator::$aop { memarg, .. } => (memarg, $awidth, &[$(ValType::$aabove),*], true),)*
+                _ => return None,
+            };
+            let MemArgTarget::Memory(memory) = memarg.target else { return None };
+            Some(Access { memory, memarg: *memarg, width, above, atomic })
+        }
+
+        fn with_memarg<'a>(mut op: Operator<'a>, offset: u64) -> Operator<'a> {
+            match &mut op {
+                $(Operator::$op { memarg, .. })|* | $(Operator::$aop { memarg, .. })|* => {
+                    memarg.offset = offset;
+                    memarg.target = MemArgTarget::Memory(0);
+                }
+                _ => unreachable!("with_memarg on an instruction without a memory immediate"),
+            }
+            op
+        }
+    };
+}
+
+memory_accesses! {
+    plain {
+    I32Load 4 [] I64Load 8 [] F32Load 4 [] F64Load 8 []
+    I32Load8S 1 [] I32Load8U 1 [] I32Load16S 2 [] I32Load16U 2 []
+    I64Load8S 1 [] I64Load8U 1 [] I64Load16S 2 [] I64Load16U 2 [] I64Load32S 4 [] I64Load32U 4 []
+    I32Store 4 [I32] I64Store 8 [I64] F32Store 4 [F32] F64Store 8 [F64]
+    I32Store8 1 [I32] I32Store16 2 [I32] I64Store8 1 [I64] I64Store16 2 [I64] I64Store32 4 [I64]
+    V128Load 16 [] V128Load8x8S 8 [] V128Load8x8U 8 [] V128Load16x4S 8 [] V128Load16x4U 8 []
+    V128Load32x2S 8 [] V128Load32x2U 8 [] V128Load8Splat 1 [] V128Load16Splat 2 [] V128Load32Splat 4 []
+    V128Load64Splat 8 [] V128Load32Zero 4 [] V128Load64Zero 8 [] V128Store 16 [V128]
+    V128Load8Lane 1 [V128] V128Load16Lane 2 [V128] V128Load32Lane 4 [V128] V128Load64Lane 8 [V128]
+    V128Store8Lane 1 [V128] V128Store16Lane 2 [V128] V128Store32Lane 4 [V128] V128Store64Lane 8 [V128]
+    }
+    atomic {
+    MemoryAtomicNotify 4 [I32] MemoryAtomicWait32 4 [I32 I64] MemoryAtomicWait64 8 [I64 I64]
+    I32AtomicLoad 4 [] I64AtomicLoad 8 [] I32AtomicLoad8U 1 [] I32AtomicLoad16U 2 []
+    I64AtomicLoad8U 1 [] I64AtomicLoad16U 2 [] I64AtomicLoad32U 4 []
+    I32AtomicStore 4 [I32] I64AtomicStore 8 [I64] I32AtomicStore8 1 [I32] I32AtomicStore16 2 [I32]
+    I64AtomicStore8 1 [I64] I64AtomicStore16 2 [I64] I64AtomicStore32 4 [I64]
+    I32AtomicRmwAdd 4 [I32] I64AtomicRmwAdd 8 [I64] I32AtomicRmw8AddU 1 [I32] I32AtomicRmw16AddU 2 [I32]
+    I64AtomicRmw8AddU 1 [I64] I64AtomicRmw16AddU 2 [I64] I64AtomicRmw32AddU 4 [I64]
+    I32AtomicRmwSub 4 [I32] I64AtomicRmwSub 8 [I64] I32AtomicRmw8SubU 1 [I32] I32AtomicRmw16SubU 2 [I32]
+    I64AtomicRmw8SubU 1 [I64] I64AtomicRmw16SubU 2 [I64] I64AtomicRmw32SubU 4 [I64]
+    I32AtomicRmwAnd 4 [I32] I64AtomicRmwAnd 8 [I64] I32AtomicRmw8AndU 1 [I32] I32AtomicRmw16AndU 2 [I32]
+    I64AtomicRmw8AndU 1 [I64] I64AtomicRmw16AndU 2 [I64] I64AtomicRmw32AndU 4 [I64]
+    I32AtomicRmwOr 4 [I32] I64AtomicRmwOr 8 [I64] I32AtomicRmw8OrU 1 [I32] I32AtomicRmw16OrU 2 [I32]
+    I64AtomicRmw8OrU 1 [I64] I64AtomicRmw16OrU 2 [I64] I64AtomicRmw32OrU 4 [I64]
+    I32AtomicRmwXor 4 [I32] I64AtomicRmwXor 8 [I64] I32AtomicRmw8XorU 1 [I32] I32AtomicRmw16XorU 2 [I32]
+    I64AtomicRmw8XorU 1 [I64] I64AtomicRmw16XorU 2 [I64] I64AtomicRmw32XorU 4 [I64]
+    I32AtomicRmwXchg 4 [I32] I64AtomicRmwXchg 8 [I64] I32AtomicRmw8XchgU 1 [I32] I32AtomicRmw16XchgU 2 [I32]
+    I64AtomicRmw8XchgU 1 [I64] I64AtomicRmw16XchgU 2 [I64] I64AtomicRmw32XchgU 4 [I64]
+    I32AtomicRmwCmpxchg 4 [I32 I32] I64AtomicRmwCmpxchg 8 [I64 I64]
+    I32AtomicRmw8CmpxchgU 1 [I32 I32] I32AtomicRmw16CmpxchgU 2 [I32 I32]
+    I64AtomicRmw8CmpxchgU 1 [I64 I64] I64AtomicRmw16CmpxchgU 2 [I64 I64] I64AtomicRmw32CmpxchgU 4 [I64 I64]
+    }
+}
+
+fn memarg(offset: u64, align: u32) -> EncMemArg {
+    EncMemArg { offset, align, target: wasm_encoder::MemArgTarget::Memory(0), ordering: None }
+}
+
+/// Encoded instructions: function bodies are built as bytes, because the
+/// scratch locals a body needs are only known once its code is written.
+struct Code(Vec<u8>);
+
+impl Code {
+    fn new() -> Code {
+        Code(Vec::new())
+    }
+    fn push(&mut self, i: Instruction) {
+        wasm_encoder::Encode::encode(&i, &mut self.0);
+    }
+    fn extend<'a>(&mut self, is: impl IntoIterator<Item = Instruction<'a>>) {
+        for i in is {
+            self.push(i);
+        }
+    }
+    fn into_function(self, locals: Vec<(u32, ValType)>) -> Function {
+        let mut f = Function::new(locals);
+        f.raw(self.0);
+        f
+    }
+
+    /// The engine's own out-of-bounds trap: an access at 2^33 - 2, which no
+    /// 32-bit memory reaches.
+    fn trap(&mut self) {
+        self.extend([Instruction::I32Const(-1), Instruction::I32Load8U(memarg(u64::from(u32::MAX), 0)), Instruction::Drop]);
+    }
+
+    /// Pushes memory `slot`'s current size in bytes, as an i64.
+    fn size_bytes(&mut self, cx: &Context, slot: &Slot) {
+        use Instruction::*;
+        if slot.top {
+            self.extend([MemorySize(0), I64ExtendI32U, I64Const(16), I64Shl, I64Const(slot.base() as i64), I64Sub]);
+        } else if let Some(cell) = cx.layout.size_cell(slot.memory) {
+            // The cell holds the bytes grown past the minimum, so that a
+            // fresh (zeroed) memory needs no initialization.
+            self.extend([I32Const(cell as i32), I64AtomicLoad(memarg(0, 3)), I64Const(slot.min_bytes() as i64), I64Add]);
+        } else {
+            self.push(GlobalGet(cx.size_globals[&slot.memory]));
+        }
+    }
+
+    /// Traps unless `[local, local + n)` fits in `slot`, n being local 2
+    /// (the bulk instructions' helpers).
+    fn check_range(&mut self, cx: &Context, slot: &Slot, local: u32) {
+        use Instruction::*;
+        self.extend([LocalGet(local), I64ExtendI32U, LocalGet(2), I64ExtendI32U, I64Add]);
+        self.size_bytes(cx, slot);
+        self.extend([I64GtU, If(BlockType::Empty)]);
+        self.trap();
+        self.push(End);
+    }
+
+    /// Pushes `local + base` (in bounds by then, so it does not wrap).
+    fn rebased(&mut self, slot: &Slot, local: u32) {
+        self.push(Instruction::LocalGet(local));
+        if slot.base() > 0 {
+            self.extend([Instruction::I32Const(slot.base() as u32 as i32), Instruction::I32Add]);
+        }
+    }
+}
+
+/// Where the rewrite finds what it calls and reads.
+pub struct Context<'a> {
+    pub layout: &'a Layout,
+    /// Global holding the size in bytes of each lower memory whose size is
+    /// not in the header.
+    pub size_globals: BTreeMap<u32, u32>,
+    pub grow: BTreeMap<u32, u32>,
+    pub fill: BTreeMap<u32, u32>,
+    pub copy: BTreeMap<(u32, u32), u32>,
+    pub init: BTreeMap<(u32, u32), u32>,
+}
+
+/// Scratch locals of one function, appended after its own: one per type
+/// and operand position, reused by every access of the function.
+struct Scratch {
+    first: u32,
+    types: Vec<ValType>,
+    by_use: BTreeMap<(u8, usize), u32>,
+}
+
+impl Scratch {
+    fn get(&mut self, ty: ValType, position: usize) -> u32 {
+        let key = match ty {
+            ValType::I32 => 0,
+            ValType::I64 => 1,
+            ValType::F32 => 2,
+            ValType::F64 => 3,
+            ValType::V128 => 4,
+            ValType::Ref(_) => 5,
+        };
+        let next = self.first + self.types.len() as u32;
+        *self.by_use.entry((key, position)).or_insert_with(|| {
+            self.types.push(ty);
+            next
+        })
+    }
+}
+
+/// Rewrites one function body; `params` is the function's parameter count.
+pub fn rewrite_body(body: &wasmparser::FunctionBody, params: u32, cx: &Context) -> Result<Function> {
+    let mut locals = Vec::new();
+    let mut count = params;
+    for pair in body.get_locals_reader()? {
+        let (n, ty) = pair?;
+        count += n;
+        locals.push((n, RoundtripReencoder.val_type(ty)?));
+    }
+    let mut scratch = Scratch { first: count, types: Vec::new(), by_use: BTreeMap::new() };
+    let mut code = Code::new();
+    let mut ops = body.get_operators_reader()?;
+    while !ops.eof() {
+        let op = ops.read()?;
+        rewrite_op(op, cx, &mut scratch, &mut code)?;
+    }
+    locals.extend(scratch.types.iter().map(|&t| (1, t)));
+    Ok(code.into_function(locals))
+}
+
+fn rewrite_op(op: Operator, cx: &Context, scratch: &mut Scratch, code: &mut Code) -> Result<()> {
+    use Instruction::*;
+    if let Some(a) = access(&op) {
+        let slot = &cx.layout.slots[a.memory as usize];
+        let end = a.memarg.offset + a.width;
+        let waits = matches!(op, Operator::MemoryAtomicWait32 { .. } | Operator::MemoryAtomicWait64 { .. });
+        if waits && !slot.shared {
+            // A wait on an unshared memory traps; after lowering the
+            // memory may be shared, so trap here.
+            code.extend(std::iter::repeat_n(Drop, a.above.len() + 1));
+            code.push(Unreachable);
+            return Ok(());
+        }
+        if end > slot.bytes() {
+            // Out of bounds whatever the address: the original traps too.
+            code.extend(std::iter::repeat_n(Drop, a.above.len() + 1));
+            code.trap();
+            code.push(Unreachable);
+            return Ok(());
+        }
+        if !slot.top {
+            let stash: Vec<u32> = a.above.iter().enumerate().map(|(i, &t)| scratch.get(t, i)).collect();
+            code.extend(stash.iter().rev().map(|&l| LocalSet(l)));
+            let address = scratch.get(ValType::I32, usize::MAX);
+            code.extend([LocalTee(address), I64ExtendI32U, I64Const(end as i64), I64Add]);
+            code.size_bytes(cx, slot);
+            code.extend([I64GtU, If(BlockType::Empty)]);
+            if a.atomic && a.width > 1 {
+                // A misaligned atomic access traps as misaligned even when it
+                // is also out of bounds: an atomic load at the same
+                // misalignment near address 0 does that (and reads harmlessly
+                // when the address is aligned).
+                code.extend([LocalGet(address), I32Const(a.memarg.offset as u32 as i32), I32Add, I32Const(a.width as i32 - 1), I32And]);
+                code.push(match a.width {
+                    2 => I32AtomicLoad16U(memarg(0, 1)),
+                    4 => I32AtomicLoad(memarg(0, 2)),
+                    _ => I64AtomicLoad(memarg(0, 3)),
+                });
+                code.push(Drop);
+            }
+            code.trap();
+            code.extend([End, LocalGet(address)]);
+            code.extend(stash.iter().map(|&l| LocalGet(l)));
+        }
+        code.push(RoundtripReencoder.instruction(with_memarg(op, a.memarg.offset + slot.base()))?);
+        return Ok(());
+    }
+    match op {
+        Operator::MemorySize { mem } => {
+            let slot = &cx.layout.slots[mem as usize];
+            if slot.top {
+                code.extend([MemorySize(0), I32Const(slot.base_pages as i32), I32Sub]);
+            } else {
+                code.size_bytes(cx, slot);
+                code.extend([I64Const(16), I64ShrU, I32WrapI64]);
+            }
+        }
+        Operator::MemoryGrow { mem } => code.push(Call(cx.grow[&mem])),
+        Operator::MemoryFill { mem } => code.push(Call(cx.fill[&mem])),
+        Operator::MemoryCopy { dst_mem, src_mem } => code.push(Call(cx.copy[&(dst_mem, src_mem)])),
+        Operator::MemoryInit { mem, data_index } => code.push(Call(cx.init[&(mem, data_index)])),
+        Operator::MemoryDiscard { .. } => bail!("memory.discard cannot be lowered: it would have to free part of the single memory"),
+        op => code.push(RoundtripReencoder.instruction(op)?),
+    }
+    Ok(())
+}
+
+/// `memory.grow` of one memory: (delta pages) -> old pages or -1.
+pub fn grow_function(cx: &Context, slot: &Slot) -> Function {
+    use Instruction::*;
+    let mut code = Code::new();
+    if slot.top {
+        // The single memory's maximum is the top memory's own.
+        code.extend([LocalGet(0), MemoryGrow(0), LocalTee(1), I32Const(-1), I32Eq, If(BlockType::Empty), I32Const(-1), Return, End]);
+        code.extend([LocalGet(1), I32Const(slot.base_pages as i32), I32Sub, End]);
+        return code.into_function(vec![(1, ValType::I32)]);
+    }
+    // Local 1: the old size in bytes; local 2: the new one.
+    let cell = cx.layout.size_cell(slot.memory);
+    if cell.is_some() {
+        code.push(Loop(BlockType::Empty));
+    }
+    code.size_bytes(cx, slot);
+    code.push(LocalSet(1));
+    // More than the slot (the memory's maximum) has left: -1.
+    code.extend([LocalGet(0), I64ExtendI32U, I64Const(slot.pages as i64), LocalGet(1), I64Const(16), I64ShrU, I64Sub, I64GtU]);
+    code.extend([If(BlockType::Empty), I32Const(-1), Return, End]);
+    code.extend([LocalGet(1), LocalGet(0), I64ExtendI32U, I64Const(16), I64Shl, I64Add, LocalSet(2)]);
+    match cell {
+        // Another thread may have grown it meanwhile: then try again.
+        Some(cell) => {
+            let min = I64Const(slot.min_bytes() as i64);
+            code.extend([I32Const(cell as i32), LocalGet(1), min.clone(), I64Sub, LocalGet(2), min.clone(), I64Sub, I64AtomicRmwCmpxchg(memarg(0, 3))]);
+            code.extend([LocalGet(1), min, I64Sub, I64Ne, BrIf(0), End]);
+        }
+        None => code.extend([LocalGet(2), GlobalSet(cx.size_globals[&slot.memory])]),
+    }
+    code.extend([LocalGet(1), I64Const(16), I64ShrU, I32WrapI64, End]);
+    code.into_function(vec![(2, ValType::I64)])
+}
+
+/// `memory.fill` of one memory: (dest, value, n).
+pub fn fill_function(cx: &Context, slot: &Slot) -> Function {
+    let mut code = Code::new();
+    code.check_range(cx, slot, 0);
+    code.rebased(slot, 0);
+    code.extend([Instruction::LocalGet(1), Instruction::LocalGet(2), Instruction::MemoryFill(0), Instruction::End]);
+    code.into_function(Vec::new())
+}
+
+/// `memory.copy` between two memories: (dest, source, n).
+pub fn copy_function(cx: &Context, dst: &Slot, src: &Slot) -> Function {
+    let mut code = Code::new();
+    code.check_range(cx, src, 1);
+    code.check_range(cx, dst, 0);
+    code.rebased(dst, 0);
+    code.rebased(src, 1);
+    code.extend([Instruction::LocalGet(2), Instruction::MemoryCopy { src_mem: 0, dst_mem: 0 }, Instruction::End]);
+    code.into_function(Vec::new())
+}
+
+/// `memory.init` of one data segment into one memory: (dest, offset, n).
+pub fn init_function(cx: &Context, slot: &Slot, segment: u32) -> Function {
+    let mut code = Code::new();
+    code.check_range(cx, slot, 0);
+    code.rebased(slot, 0);
+    code.extend([Instruction::LocalGet(1), Instruction::LocalGet(2), Instruction::MemoryInit { mem: 0, data_index: segment }, Instruction::End]);
+    code.into_function(Vec::new())
+}
