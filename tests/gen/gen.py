@@ -50,16 +50,20 @@ import argparse
 import random
 import sys
 
-GEN_VERSION = 1
+# Version 2 is version 1 with memory 97 in place of 99 and the workaround
+# for found/static_wasm_memory_split.c; every other seed is the same
+# program (the random numbers are seeded as in version 1).
+GEN_VERSION = 2
 
 SCALARS = ["u8", "u16", "u32", "u64"]
 CTYPE = {"u8": "uint8_t", "u16": "uint16_t", "u32": "uint32_t", "u64": "uint64_t"}
 SIZE = {"u8": 1, "u16": 2, "u32": 4, "u64": 8}
 # Memory numbers: not 10 and 20 (LLVM's externref/funcref address spaces);
-# mostly small ones, now and then a large one. Not above 99: mmcc accepts up
-# to 255, but a module then has more than 100 memories, which wasmtime
-# (wasmparser) and JSC refuse to load (V8 runs it).
-MEMORY_POOL = [m for m in range(1, 40) if m not in (10, 20)] + [63, 64, 99]
+# mostly small ones, now and then a large one. At most 97, so that with two
+# wasm_memory arrays a module has at most 100 memories: wasmtime
+# (wasmparser) and JSC refuse more (V8 runs them), and so does mmcc itself
+# today (tests/gen/found/memory_100.c), although it documents 1 to 255.
+MEMORY_POOL = [m for m in range(1, 40) if m not in (10, 20)] + [63, 64, 97]
 
 
 def q(mem):
@@ -134,7 +138,7 @@ class Gen:
         self.seed = seed
         self.workarounds = workarounds
         self.data_bytes = {}    # memory -> upper bound of its static data
-        self.r = random.Random(seed * 7919 + GEN_VERSION)
+        self.r = random.Random(seed * 7919 + 1)
         self.counter = 0
         self.out_types = []
         self.out_globals = []
@@ -329,6 +333,11 @@ class Gen:
             name = self.fresh("wm")
             extra = r.choice(["", "", "__wasm_memory_private ", "__wasm_memory_pages(1) "])
             static = "static " if not extra and self.chance(0.3) else ""
+            if self.workarounds:
+                # Work around tests/gen/found/static_wasm_memory_split.c: LLVM
+                # splits a static array into its elements, and mmcc compiles
+                # the pieces to one location.
+                static = ""
             init = ""
             if not atomic and self.chance(0.4):
                 init = " = {" + ", ".join(self.init_of(elem) for _ in range(r.randint(1, 4))) + "}"

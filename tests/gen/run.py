@@ -345,8 +345,10 @@ def _check(cfg, seed, work, details):
             want = expect[e.name]
             if (r.rc, r.out) != want:
                 what = "exit %s, plain exit %s" % (r.rc, want[0]) if r.rc != want[0] else "output differs"
-                trap = first_line([l for l in r.err.splitlines() if "trap" in l or "Error" in l][0]
-                                  if any("trap" in l or "Error" in l for l in r.err.splitlines()) else "")
+                # The engine's reason, if it says one: wasmtime's "wasm trap: ..."
+                # line, or the JS engines' RuntimeError.
+                reasons = [l for l in r.err.splitlines() if "wasm trap:" in l or "RuntimeError" in l]
+                trap = first_line(reasons[0] if reasons else "")
                 return "FAIL", "mmcc %s on %s: %s%s" % (level, e.name, what, (" (%s)" % trap) if trap else "")
     return "ok", ""
 
