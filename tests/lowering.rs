@@ -288,3 +288,38 @@ fn what_cannot_be_lowered_faithfully_is_an_error_naming_the_memory() {
     let e = mmcc::lowering::lower(b"\0asm\x01\0\0\0\x05", &Default::default()).err().expect("a malformed module is an error");
     assert!(format!("{e:#}").contains("not a valid WebAssembly module"));
 }
+
+/// Runs `wasm` on an engine without multi-memory; returns (stdout, status).
+fn run_single_memory_engine(engine: &str, wasm: &std::path::Path) -> (String, Option<i32>, String) {
+    let o = match engine {
+        "Node.js 20" => std::process::Command::new("node").arg("--no-warnings").arg(common::root().join("tests/node/run.mjs")).arg(wasm).output(),
+        "JSC" => std::process::Command::new("jsc").arg(common::root().join("tests/jsc/run.js")).arg("--").arg(wasm).output(),
+        _ => unreachable!(),
+    }
+    .unwrap_or_else(|e| panic!("{engine}: {e} (./install.sh installs it)"));
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let code = match engine {
+        "JSC" => stderr.lines().last().and_then(|l| l.strip_prefix("mmcc-jsc-exit: ")).and_then(|l| l.split(' ').next()?.parse().ok()),
+        _ => o.status.code(),
+    };
+    (String::from_utf8_lossy(&o.stdout).into_owned(), code, stderr)
+}
+
+#[test]
+fn mno_multimemory_builds_a_program_that_engines_without_multi_memory_run() {
+    let src = common::root().join("tests/programs/copies.c");
+    let expected = std::fs::read_to_string(common::root().join("tests/programs/copies.expected")).unwrap();
+    let (multi, single) = (common::tmp("copies-mm.wasm"), common::tmp("copies-single.wasm"));
+    common::ok(common::mmcc(&["-O2", src.to_str().unwrap(), "-o", multi.to_str().unwrap()]));
+    common::ok(common::mmcc(&["-O2", "-mno-multimemory", src.to_str().unwrap(), "-o", single.to_str().unwrap()]));
+    let report = mmcc::inspect::inspect(&std::fs::read(&single).unwrap()).unwrap();
+    assert_eq!(report.memories.len(), 1, "-mno-multimemory makes a module with one memory");
+    for engine in ["Node.js 20", "JSC"] {
+        // The engine really lacks multi-memory: it refuses the original.
+        let (_, _, stderr) = run_single_memory_engine(engine, &multi);
+        assert!(stderr.contains("memor"), "{engine} should refuse a module with several memories: {stderr}");
+        let (stdout, code, stderr) = run_single_memory_engine(engine, &single);
+        assert_eq!(code, Some(0), "{engine}: {stderr}");
+        assert_eq!(stdout, expected, "{engine}");
+    }
+}

@@ -74,6 +74,8 @@ pub struct Invocation {
     pub in_memory_given: bool,
     /// Invoked as mmcc++ (or `--driver-mode=g++`): C++ by default, link libc++.
     pub cxx_driver: bool,
+    /// `-mno-multimemory`: lower the linked module to one memory.
+    pub single_memory: bool,
     pub save_temps: bool,
     pub print_help: bool,
     pub print_version: bool,
@@ -191,6 +193,7 @@ pub fn parse(args: &[String], cxx_driver: bool) -> Result<Invocation> {
         memory_specs: Vec::new(),
         in_memory_given: false,
         cxx_driver,
+        single_memory: false,
         save_temps: false,
         print_help: false,
         print_version: false,
@@ -264,6 +267,17 @@ pub fn parse(args: &[String], cxx_driver: bool) -> Result<Invocation> {
                 match name {
                     "-O" => inv.opt_level = if value.is_empty() { "1".into() } else { value.clone() },
                     "-g" => inv.debug_info = value != "0",
+                    // Multi-memory is what mmcc is for: -mno-multimemory asks
+                    // for a single-memory module, made by the lowering
+                    // (docs/lowering.md) after the link.
+                    "-m" if value == "no-multimemory" => {
+                        inv.single_memory = true;
+                        continue;
+                    }
+                    "-m" if value == "multimemory" => {
+                        inv.single_memory = false;
+                        continue;
+                    }
                     "-m" => {
                         let (feature, on) = match value.strip_prefix("no-") {
                             Some(f) => (f.to_string(), false),

@@ -150,6 +150,23 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[(String, u32)], output: &
                     eprintln!("mmcc: finalize: memory {} imported from {}.{}", i.memory, i.module, i.field);
                 }
             }
+            let module = if inv.single_memory {
+                match crate::lowering::lower(&module, &Default::default()) {
+                    Ok(lowered) => {
+                        for warning in &lowered.warnings {
+                            eprintln!("mmcc: warning: -mno-multimemory: {warning}");
+                        }
+                        lowered.wasm
+                    }
+                    Err(e) => {
+                        let _ = std::fs::remove_file(output);
+                        eprintln!("mmcc: error: -mno-multimemory: cannot lower the program to one memory: {e:#}");
+                        return Ok(1);
+                    }
+                }
+            } else {
+                module
+            };
             std::fs::write(output, module).with_context(|| format!("cannot write {}", output.display()))?;
             Ok(0)
         }

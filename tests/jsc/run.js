@@ -16,7 +16,13 @@
 
 const [path, ...args] = arguments;
 const bytes = new Uint8Array(readFile(path, 'binary'));
-const module = new WebAssembly.Module(bytes);
+let module;
+try {
+  module = new WebAssembly.Module(bytes);
+} catch (e) {
+  printErr(`mmcc-jsc-trap: ${e}`);
+  quit();
+}
 const ESUCCESS = 0, EBADF = 8, ENOSYS = 52;
 let memory = null;
 const view = () => new DataView(memory.buffer);
