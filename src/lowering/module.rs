@@ -204,14 +204,13 @@ pub fn rewrite(bytes: &[u8], info: &ModuleInfo, layout: &Layout) -> Result<(Vec<
                                 (wasmparser::Operator::I32Const { value }, wasmparser::Operator::End) => u64::from(value as u32),
                                 _ => bail!("data segment {i} of memory {memory_index} has an offset that is not a constant; the lowering can only move constant offsets into its slot"),
                             };
-                            if offset + segment.data.len() as u64 > slot.min_bytes() {
-                                bail!(
-                                    "data segment {i} ({} bytes at {offset}) does not fit in memory {memory_index}'s {} initial pages: the module traps when it is instantiated, and the lowering does not reproduce that",
-                                    segment.data.len(),
-                                    slot.min_pages
-                                );
-                            }
-                            let at = ConstExpr::i32_const((offset + slot.base()) as u32 as i32);
+                            // A segment that does not fit its memory traps at
+                            // instantiation, after the segments before it were
+                            // written: at address 2^32 - 1 it does the same in
+                            // the single memory (no 32-bit memory fits it, not
+                            // even when empty).
+                            let fits = offset + segment.data.len() as u64 <= slot.min_bytes();
+                            let at = ConstExpr::i32_const(if fits { (offset + slot.base()) as u32 as i32 } else { -1 });
                             data.active(0, &at, segment.data.iter().copied());
                         }
                     }
