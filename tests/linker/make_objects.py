@@ -202,6 +202,7 @@ class Obj:
         self.mm_extra_relocs = []
         self.mm_reloc_order = None
         self.omit_mm_section = False
+        self.drop_sections = set()  # section ids or custom names left out
         self.extra_memory_imports = 0
 
     def type_index(self, params, results):
@@ -376,6 +377,8 @@ class Obj:
             sections.append(("mmcc.memories", mm))
 
         for sid, payload in sections:
+            if sid in self.drop_sections:
+                continue
             if isinstance(sid, str):
                 out += custom(sid, payload)
             else:
@@ -786,6 +789,15 @@ def bad_bytes():
     return o
 
 
+def bad_no_code():
+    """Functions, but no code section (nor its relocations): the memory
+    index relocations point outside the code section. The linker used to
+    report that and read on, into the missing code section."""
+    o = mm_c()
+    o.drop_sections = {10, "reloc.CODE"}
+    return o
+
+
 def bad_unsorted():
     o = mm_a()
     o.mm_reloc_order = "reverse"
@@ -973,7 +985,7 @@ OBJECTS = dict([
     ("plain", plain), ("mm_run", mm_run),
     ("bad_version", bad_version), ("bad_truncated", bad_truncated),
     ("bad_trailing", bad_trailing), ("bad_offset", bad_offset),
-    ("bad_index", bad_index), ("bad_bytes", bad_bytes),
+    ("bad_index", bad_index), ("bad_bytes", bad_bytes), ("bad_no_code", bad_no_code),
     ("bad_unsorted", bad_unsorted), ("bad_named", bad_named),
     ("bad_import", bad_import), ("data_segment_plain_name", data_segment_plain_name),
     ("bad_no_section", bad_no_section), ("bad_flags", bad_flags),

@@ -684,6 +684,8 @@ expect_error e_index "bad_index.o: $M: memory index relocation at offset" \
 expect_error e_index2 "uses memory index 2, which is not declared" \
   "${NOENTRY[@]}" "$O/bad_index.o"
 expect_error e_bytes "bad_bytes.o: $M: code offset" "${NOENTRY[@]}" "$O/bad_bytes.o"
+expect_error e_no_code "bad_no_code.o: $M: memory index relocation at offset 7 is outside the code section (size 0)" \
+  "${NOENTRY[@]}" "$O/bad_no_code.o"
 expect_error e_unsorted "bad_unsorted.o: $M: memory index relocations are not sorted" \
   "${NOENTRY[@]}" "$O/bad_unsorted.o" "$O/mm_stub_b.o"
 expect_error e_named "bad_named.o: memory 'frame' (a wasm_memory array) has no memory number: link with mmcc" \
