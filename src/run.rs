@@ -18,6 +18,9 @@ pub enum EngineKind {
     /// wasmi's interpreter: an independent implementation of multi-memory,
     /// without threads (no shared memories or atomic instructions).
     Wasmi,
+    /// wasmtime with multi-memory turned off: an engine for modules lowered
+    /// to one memory (`mmtool lower`, docs/lowering.md).
+    WasmtimeSingleMemory,
 }
 
 /// A module the chosen engine cannot run for a reason read from the module
@@ -64,8 +67,13 @@ pub struct RunResult {
 
 /// An engine with the features mmcc's output may use.
 pub fn engine() -> Result<Engine> {
+    engine_with_multi_memory(true)
+}
+
+/// The same engine, with multi-memory on or off.
+pub fn engine_with_multi_memory(multi_memory: bool) -> Result<Engine> {
     let mut config = Config::new();
-    config.wasm_multi_memory(true).wasm_bulk_memory(true).wasm_simd(true).wasm_threads(true).shared_memory(true);
+    config.wasm_multi_memory(multi_memory).wasm_bulk_memory(true).wasm_simd(true).wasm_threads(true).shared_memory(true);
     Engine::new(&config).map_err(anyhow::Error::from).context("cannot create the wasmtime engine")
 }
 
@@ -73,13 +81,13 @@ pub fn engine() -> Result<Engine> {
 /// `options` names.
 pub fn run_module(name: &str, bytes: &[u8], options: &RunOptions) -> Result<RunResult> {
     match options.engine {
-        EngineKind::Wasmtime => run_wasmtime(name, bytes, options),
+        EngineKind::Wasmtime | EngineKind::WasmtimeSingleMemory => run_wasmtime(name, bytes, options),
         EngineKind::Wasmi => run_wasmi(name, bytes, options),
     }
 }
 
 fn run_wasmtime(name: &str, bytes: &[u8], options: &RunOptions) -> Result<RunResult> {
-    let engine = engine()?;
+    let engine = engine_with_multi_memory(options.engine != EngineKind::WasmtimeSingleMemory)?;
     let module = Module::new(&engine, bytes).map_err(anyhow::Error::from).with_context(|| format!("{name} is not a valid module for wasmtime"))?;
     let mut builder = WasiCtxBuilder::new();
     let mut argv = vec![name.to_string()];

