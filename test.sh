@@ -3,7 +3,11 @@
 # (./install.sh --no-demo), so it works on a fresh clone. Idempotent.
 #
 # Suites:
-#   cargo test           unit tests; the equivalence oracle (tests/programs.rs);
+#   cargo test           unit tests; the equivalence oracle (tests/programs.rs:
+#                        four engines, and lowered to one memory on four
+#                        engines without multi-memory); the lowering and the
+#                        multi-memory spec tests through it (tests/lowering.rs,
+#                        tests/spec_lowering.rs); robustness (tests/robustness.rs);
 #                        libraries in memories of their own (tests/library.rs,
 #                        tests/parser.rs);
 #                        host-side isolation and tool checks (tests/isolation.rs)
@@ -26,6 +30,13 @@
 #                        whole program in memory 3, a fixed batch of seeds on
 #                        both engines (tests/csmith; docs/csmith.md has the
 #                        long run)
+#   generated programs   random programs with data in many memories (tests/gen),
+#                        plain clang against mmcc -O0/-O2/-Os/-Oz on every engine
+#                        and lowered to one memory (docs/generator.md has the
+#                        long run)
+#   wasm2c               the oracle programs translated to C by Debian's wasm2c
+#                        and compiled natively give wasmtime's answers
+#                        (tests/wasm2c)
 #   browsers             the examples' web pages in Debian's chromium and
 #                        firefox-esr, headless (tests/browser; installs them
 #                        first; a browser that cannot be had is a SKIP: line)
@@ -59,6 +70,8 @@ suite "zlib in memory 3" bash tests/library/zlib/run.sh
 suite "sqlite in memory 4" bash tests/library/sqlite/run.sh
 suite "pragma: a library's header in memory 3" bash tests/library/pragma/run.sh
 suite "csmith: random programs in memory 3" python3 tests/csmith/run.py --suite
+suite "generated multi-memory programs" python3 tests/gen/run.py --suite
+suite "wasm2c: the oracle programs as native code" bash tests/wasm2c/run.sh
 suite "browsers" sh -c 'bash tests/browser/install.sh && python3 tests/browser/run.py'
 suite "benchmarks, quick mode" python3 bench/run.py --quick
 
