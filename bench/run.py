@@ -820,8 +820,8 @@ put it, so for them only V8 staggering its reservations would help."""
 
 
 LOWERING_WHY = ("Every access to a memory other than the top one (the most used) checks its bounds before it "
-                "runs (about 8 instructions: the engine's own check of the one memory covers only the top slot); "
-                "a kernel whose hot loop reads two memories pays it on one of them.")
+                "runs (nine instructions: the engine's own check of the one memory covers only the top slot); "
+                "a kernel whose hot loop reads two memories pays it on one of them (docs/lowering.md#speed).")
 
 
 def targets_section(benchmarks, results, metrics, totals, finalize, inv):

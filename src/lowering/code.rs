@@ -229,14 +229,27 @@ fn rewrite_op(op: Operator, cx: &Context, scratch: &mut Scratch, code: &mut Code
             code.push(Unreachable);
             return Ok(());
         }
-        if !slot.top {
+        if !slot.top && !a.atomic {
+            // Out of bounds, the address becomes 2^32 - 1, which with the
+            // slot's base (or the access's width, at base 0) is past the end
+            // of any 32-bit memory: the access itself then traps, as the
+            // engine's out-of-bounds trap, and no branch is needed.
+            let stash: Vec<u32> = a.above.iter().enumerate().map(|(i, &t)| scratch.get(t, i)).collect();
+            code.extend(stash.iter().rev().map(|&l| LocalSet(l)));
+            let address = scratch.get(ValType::I32, usize::MAX);
+            code.extend([LocalSet(address), I32Const(-1), LocalGet(address), LocalGet(address), I64ExtendI32U, I64Const(end as i64), I64Add]);
+            code.size_bytes(cx, slot);
+            code.extend([I64GtU, Select]);
+            code.extend(stash.iter().map(|&l| LocalGet(l)));
+        } else if !slot.top {
+            // Atomics check their alignment first, so they keep a branch.
             let stash: Vec<u32> = a.above.iter().enumerate().map(|(i, &t)| scratch.get(t, i)).collect();
             code.extend(stash.iter().rev().map(|&l| LocalSet(l)));
             let address = scratch.get(ValType::I32, usize::MAX);
             code.extend([LocalTee(address), I64ExtendI32U, I64Const(end as i64), I64Add]);
             code.size_bytes(cx, slot);
             code.extend([I64GtU, If(BlockType::Empty)]);
-            if a.atomic && a.width > 1 {
+            if a.width > 1 {
                 // A misaligned atomic access traps as misaligned even when it
                 // is also out of bounds: an atomic load at the same
                 // misalignment near address 0 does that (and reads harmlessly

@@ -136,7 +136,9 @@ pub fn place(info: &ModuleInfo, options: &Options) -> Result<Layout> {
         None
     };
     let top_memory = &info.memories[top as usize];
-    let room = MAX_PAGES.checked_sub(next).filter(|&room| room >= top_memory.ty.initial);
+    // The single memory must stay below 4 GiB, so that an address of
+    // 2^32 - 1 is always out of bounds (the checks rely on it).
+    let room = (MAX_PAGES - 1).checked_sub(next).filter(|&room| room >= top_memory.ty.initial);
     let Some(room) = room else {
         bail!(
             "the memories' slots need {} pages before {} and its {} initial pages, more than the 65536 pages of one 32-bit memory; give memories without a maximum smaller slots (--slot=INDEX:PAGES)",
