@@ -912,7 +912,7 @@ fn pristine_inputs_work_and_truncations_give_errors() {
 /// Inputs that once crashed an entry point or made it write an invalid
 /// output (tests/robustness/regressions/, named after that entry point;
 /// docs/robustness.md): each now gives that entry point an error, and
-/// every entry point an error or a valid output.
+/// every entry point (the link too) an error or a valid output.
 #[test]
 fn regressions() {
     quiet_panics();
@@ -953,5 +953,21 @@ fn regressions() {
         }
         let r = guarded(|| mmcc::inspect::inspect(&bytes).map(|_| ())).0;
         assert!(r.is_ok(), "{name}, inspect: panic {}", r.unwrap_err());
+        // The link, as a command and as a library: an error or a valid
+        // module. `link-*` inputs once crashed wasm-ld; mmcc must refuse
+        // them itself, before wasm-ld reads them, naming the file.
+        let dir = tmp("link-regressions");
+        std::fs::create_dir_all(&dir).unwrap();
+        for as_library in [false, true] {
+            let (outcome, message) = link(&bytes, &dir, as_library, Duration::from_secs(120));
+            assert!(matches!(outcome, Outcome::Ok | Outcome::Err), "{name}, link: {outcome:?}: {message}");
+            if name.starts_with("link-") {
+                assert_eq!(outcome, Outcome::Err, "{name}: the link must refuse it");
+                assert!(
+                    message.starts_with("mmcc: error: ") && message.contains("input.o: malformed object, not linked: "),
+                    "{name}: the link must refuse it before wasm-ld runs, not with `{message}`"
+                );
+            }
+        }
     }
 }

@@ -46,6 +46,10 @@ pub fn link(tc: &Toolchain, inv: &Invocation, items: &[(String, u32)], output: &
     let number_of = |spec: &String| spec.split_once(':')?.0.parse::<u32>().ok();
     let numbered: Vec<u32> = inv.memory_specs.iter().filter_map(number_of).collect();
     let objects = inputs::input_objects(items);
+    if let Err(e) = inputs::check(&objects, temp.dir()) {
+        eprintln!("mmcc: error: {e:#}");
+        return Ok(1);
+    }
     let declared = match arrays::plan(&objects, &numbered) {
         Ok(plan) => plan,
         Err(e) => {

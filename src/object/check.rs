@@ -8,7 +8,7 @@
 
 use super::linking::{LinkingSection, RelocSection, Symbol, WASM_SYM_UNDEFINED};
 use super::memories::MemoriesSection;
-use anyhow::{ensure, Context, Result};
+use anyhow::{bail, ensure, Context, Result};
 use wasmparser::{Parser, Payload, RelocationType, TypeRef, Validator, WasmFeatures};
 
 /// The features of the code mmcc reads and writes: clang's wasm32 defaults
@@ -43,6 +43,8 @@ struct Spaces {
     types: u32,
     /// Contents size of every section, in file order.
     section_sizes: Vec<usize>,
+    /// The name of every custom section, in file order (None: not custom).
+    custom_names: Vec<Option<String>>,
     code_section: Option<usize>,
     /// Where the code section's contents start in the file.
     code_start: usize,
@@ -56,6 +58,16 @@ struct Spaces {
 /// relocation lies inside its section and names an existing symbol (a call
 /// relocation one whose function its call immediate names); every memory
 /// and zero fill of `mmcc.memories` exists.
+///
+/// It also checks what wasm-ld, reading the object with libLLVM's
+/// `WasmObjectFile`, takes for granted and crashes on otherwise (the link
+/// step runs this check on its inputs): relocation sections come after the
+/// `linking` section and after the section they are for (LLVM reports a
+/// bad relocation by the name of its symbol, which is out of range when
+/// the symbol table comes later); the `name`, `producers` and
+/// `target_features` sections parse to their end ([`llvm_custom_section`]);
+/// a section symbol names a custom section (wasm-ld looks it up among
+/// those); there is no `dylink` section (a shared library's).
 pub fn object(input: &[u8]) -> Result<()> {
     validate(input).context("not a valid WebAssembly object file")?;
     let mut s = Spaces::default();
@@ -98,7 +110,19 @@ pub fn object(input: &[u8]) -> Result<()> {
                     ensure!(linking.is_none(), "more than one `linking` section");
                     linking = Some(LinkingSection::parse(r.data(), at).context("malformed `linking` section")?);
                 } else if r.name().starts_with("reloc.") {
-                    relocs.push(RelocSection::parse(r.data(), at).with_context(|| format!("malformed `{}` section", r.name()))?);
+                    ensure!(linking.is_some(), "the `{}` section comes before the `linking` section", r.name());
+                    let reloc = RelocSection::parse(r.data(), at).with_context(|| format!("malformed `{}` section", r.name()))?;
+                    ensure!(
+                        (reloc.target_section as usize) < s.section_sizes.len(),
+                        "the `{}` section comes before section {}, which it is for",
+                        r.name(),
+                        reloc.target_section
+                    );
+                    relocs.push(reloc);
+                } else if matches!(r.name(), "dylink" | "dylink.0") {
+                    bail!("a `{}` section (a shared library's) in a relocatable object", r.name());
+                } else if matches!(r.name(), "name" | "producers" | "target_features") {
+                    llvm_custom_section(r.name(), r.data()).with_context(|| format!("malformed `{}` section", r.name()))?;
                 } else if r.name() == super::memories::SECTION_NAME {
                     ensure!(memories.is_none(), "more than one `{}` section", super::memories::SECTION_NAME);
                     memories = Some(MemoriesSection::decode(r.data())?);
@@ -108,6 +132,10 @@ pub fn object(input: &[u8]) -> Result<()> {
         }
         if let Some((_, range)) = payload.as_section() {
             s.section_sizes.push((range.end - range.start) as usize);
+            s.custom_names.push(match &payload {
+                Payload::CustomSection(r) => Some(r.name().to_string()),
+                _ => None,
+            });
         }
     }
     for space in [&mut s.functions, &mut s.globals, &mut s.tags, &mut s.tables] {
@@ -134,7 +162,15 @@ pub fn object(input: &[u8]) -> Result<()> {
                 ensure!(zero_fill(*segment) || *offset as u64 + *size as u64 <= len as u64, "symbol {i} runs past the end of data segment {segment}");
             }
             Symbol::Data { .. } => {}
-            Symbol::Section { section, .. } => ensure!((*section as usize) < s.section_sizes.len(), "symbol {i} names section {section}, which does not exist"),
+            Symbol::Section { section, .. } => {
+                let name = s.custom_names.get(*section as usize).with_context(|| format!("symbol {i} names section {section}, which does not exist"))?;
+                // wasm-ld keeps `mmcc.memories` out of the custom sections
+                // it links (lld patch 0001).
+                ensure!(
+                    name.as_deref().is_some_and(|n| n != super::memories::SECTION_NAME),
+                    "symbol {i} names section {section}, which is not a custom section"
+                );
+            }
         }
     }
     if let Some(segments) = &linking.segments {
@@ -181,3 +217,86 @@ pub fn object(input: &[u8]) -> Result<()> {
     Ok(())
 }
 
+
+/// Reads a `name`, `producers` or `target_features` section as libLLVM's
+/// `WasmObjectFile` does, which stops the linker with a fatal error (no
+/// error message of its own) where a LEB128, byte or string runs past the
+/// section or a LEB128 is out of range. What it reports as an ordinary
+/// error (unknown fields, repeated names) is left to it.
+fn llvm_custom_section(name: &str, data: &[u8]) -> Result<()> {
+    let mut r = LlvmReader { data, at: 0 };
+    match name {
+        "name" => {
+            while r.at < data.len() {
+                let kind = r.byte()?;
+                let size = r.varuint32()? as usize;
+                let end = r.at.checked_add(size).filter(|&e| e <= data.len()).context("a subsection runs past the end")?;
+                // Function, global and data segment names; LLVM skips the
+                // other subsections by their size.
+                if matches!(kind, 1 | 7 | 9) {
+                    for _ in 0..r.varuint32()? {
+                        r.varuint32()?;
+                        r.string()?;
+                    }
+                    ensure!(r.at == end, "subsection {kind} does not end where its size says");
+                }
+                r.at = end;
+            }
+        }
+        "producers" => {
+            for _ in 0..r.varuint32()? {
+                r.string()?;
+                for _ in 0..r.varuint32()? {
+                    r.string()?;
+                    r.string()?;
+                }
+            }
+        }
+        _ => {
+            for _ in 0..r.varuint32()? {
+                r.byte()?;
+                r.string()?;
+            }
+        }
+    }
+    ensure!(r.at == data.len(), "unexpected data at offset {}", r.at);
+    Ok(())
+}
+
+/// LLVM's `readUint8`, `readVaruint32` and `readString`, with an error
+/// where they abort.
+struct LlvmReader<'a> {
+    data: &'a [u8],
+    at: usize,
+}
+
+impl LlvmReader<'_> {
+    fn byte(&mut self) -> Result<u8> {
+        let b = *self.data.get(self.at).with_context(|| format!("a byte past the end, at offset {}", self.at))?;
+        self.at += 1;
+        Ok(b)
+    }
+
+    fn varuint32(&mut self) -> Result<u32> {
+        let start = self.at;
+        let mut value: u64 = 0;
+        // At most 5 bytes: LLVM takes up to 10, but no producer pads a
+        // 32-bit value further, and 5 cannot overflow.
+        for shift in (0..35).step_by(7) {
+            let b = self.byte().with_context(|| format!("a LEB128 at offset {start} runs past the end"))?;
+            value |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return u32::try_from(value).ok().with_context(|| format!("the LEB128 at offset {start} is above 2^32-1"));
+            }
+        }
+        bail!("the LEB128 at offset {start} is too long")
+    }
+
+    fn string(&mut self) -> Result<()> {
+        let start = self.at;
+        let len = self.varuint32()? as usize;
+        ensure!(len <= self.data.len() - self.at, "the string at offset {start} runs past the end");
+        self.at += len;
+        Ok(())
+    }
+}
