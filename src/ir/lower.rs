@@ -435,7 +435,9 @@ impl Lowering {
             (_, Some(w @ (8 | 16 | 32))) => {
                 if let Some((ext, wide)) = self.uniform_extension(load) {
                     let wide_bits = LLVMGetIntTypeWidth(wide);
-                    if wide_bits > w {
+                    // Only i32 and i64 have extending loads: an extension
+                    // to i40 or i128 keeps its own instruction.
+                    if wide_bits > w && matches!(wide_bits, 32 | 64) {
                         let prefix = if wide_bits == 64 { "i64" } else { "i32" };
                         let suffix = if ext == Extension::Sign { "s" } else { "u" };
                         let m = self.marker(&format!("{prefix}.load{w}_{suffix}"), mem, offset, align, volatile);

@@ -32,19 +32,84 @@ impl Lowering {
     }
 
     /// Loads an integer of an odd width as its pieces.
+    ///
+    /// The pieces are loaded by [`Self::load_piece`], never through
+    /// `load_value`: that fuses a load with the extensions among *its
+    /// load's* users, which here are the users of the whole odd-width
+    /// value, so the first piece would take their place and the others
+    /// would be lost (an `i24` read as its `i16` alone).
     #[allow(clippy::too_many_arguments)]
     pub(super) unsafe fn load_odd_integer(&mut self, load: Value, ty: Type, mem: &MemoryKey, addr: Value, offset: u64, align: u32, volatile: bool) -> Option<Value> {
         let bytes = LLVMStoreSizeOfType(self.td, ty);
         let whole = LLVMIntTypeInContext(self.ctx, (bytes * 8) as u32);
-        let mut value = LLVMConstInt(whole, 0, 0);
-        for (at, size) in Self::pieces(bytes) {
-            let piece_ty = LLVMIntTypeInContext(self.ctx, (size * 8) as u32);
-            let piece = self.load_value(load, piece_ty, mem, addr, offset + at, Self::piece_align(align, at, size), volatile)?;
-            let piece = LLVMBuildZExt(self.builder, piece, whole, c"".as_ptr());
-            let piece = if at == 0 { piece } else { LLVMBuildShl(self.builder, piece, LLVMConstInt(whole, at * 8, 0), c"".as_ptr()) };
-            value = LLVMBuildOr(self.builder, value, piece, c"".as_ptr());
+        if whole == ty {
+            if let Some((ext, wide)) = self.uniform_extension(load) {
+                if matches!(LLVMGetIntTypeWidth(wide), 32 | 64) && LLVMGetIntTypeWidth(wide) as u64 > bytes * 8 {
+                    // Every user extends the value the same way to i32 or
+                    // i64: build it in that type with extending loads, as
+                    // the legalizer does for memory 0 (`i32.load16_u`,
+                    // `i32.load8_s offset=2`, shift, or), so no extension
+                    // remains. The highest piece carries the sign.
+                    let value = self.load_pieces(wide, Some(ext), bytes, mem, addr, offset, align, volatile);
+                    for user in users(load) {
+                        LLVMReplaceAllUsesWith(user, value);
+                        self.erased.insert(user);
+                        LLVMInstructionEraseFromParent(user);
+                    }
+                    return Some(LLVMGetUndef(ty)); // no users remain
+                }
+            }
         }
+        let value = self.load_pieces(whole, None, bytes, mem, addr, offset, align, volatile);
         Some(if whole == ty { value } else { LLVMBuildTrunc(self.builder, value, ty, c"".as_ptr()) })
+    }
+
+    /// The `bytes` bytes at `addr + offset` as an integer of type `into`
+    /// (at least `bytes * 8` bits): the pieces shifted into place and or-ed.
+    /// `ext`: `into` is i32 or i64 and the pieces are loaded extended to it
+    /// (the highest one sign-extended for `Sign`); otherwise each piece is
+    /// loaded as itself and zero-extended.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn load_pieces(&mut self, into: Type, ext: Option<Extension>, bytes: u64, mem: &MemoryKey, addr: Value, offset: u64, align: u32, volatile: bool) -> Value {
+        let pieces = Self::pieces(bytes);
+        let last = pieces.len() - 1;
+        let mut value = None;
+        for (i, &(at, size)) in pieces.iter().enumerate() {
+            let piece_align = Self::piece_align(align, at, size);
+            let piece = match ext {
+                Some(ext) => {
+                    let prefix = if into == self.i64 { "i64" } else { "i32" };
+                    let suffix = if ext == Extension::Sign && i == last { "s" } else { "u" };
+                    let m = self.marker(&format!("{prefix}.load{}_{suffix}", size * 8), mem, offset + at, piece_align, volatile);
+                    self.call_marker(&m, Some((into, None)), &[addr])
+                }
+                None => {
+                    let piece = self.load_piece(size, mem, addr, offset + at, piece_align, volatile);
+                    if type_of(piece) == into { piece } else { LLVMBuildZExt(self.builder, piece, into, c"".as_ptr()) }
+                }
+            };
+            let piece = if at == 0 { piece } else { LLVMBuildShl(self.builder, piece, LLVMConstInt(into, at * 8, 0), c"".as_ptr()) };
+            value = Some(match value {
+                None => piece,
+                Some(v) => LLVMBuildOr(self.builder, v, piece, c"".as_ptr()),
+            });
+        }
+        value.expect("an access has at least one piece")
+    }
+
+    /// One piece of 1, 2, 4 or 8 bytes as an integer of its size; narrow
+    /// ones through a `zeroext` marker, so that LLVM knows their high bits
+    /// are zero and extends them for free.
+    unsafe fn load_piece(&mut self, size: u64, mem: &MemoryKey, addr: Value, offset: u64, align: u32, volatile: bool) -> Value {
+        let ty = LLVMIntTypeInContext(self.ctx, (size * 8) as u32);
+        let (op, ext) = match size {
+            1 => ("i32.load8_u", Some(Extension::Zero)),
+            2 => ("i32.load16_u", Some(Extension::Zero)),
+            4 => ("i32.load", None),
+            _ => ("i64.load", None),
+        };
+        let m = self.marker(op, mem, offset, align, volatile);
+        self.call_marker(&m, Some((ty, ext)), &[addr])
     }
 
     /// Stores an integer of an odd width as its pieces.

@@ -277,7 +277,9 @@ impl Lowering {
                     let wide = int_width(result_element).expect("integer");
                     let prefix = if wide == 64 { "i64" } else { "i32" };
                     let suffix = if opcode(ext) == Some(LLVMOpcode::LLVMSExt) { "s" } else { "u" };
-                    if w >= wide || !matches!(w, 8 | 16 | 32) {
+                    // Extending loads exist for 8/16/32-bit elements to
+                    // i16 (as i32, truncated), i32 and i64 only.
+                    if w >= wide || !matches!(w, 8 | 16 | 32) || !matches!(wide, 16 | 32 | 64) {
                         return None;
                     }
                     let m = self.marker(&format!("{prefix}.load{w}_{suffix}"), mem, at, element_align, volatile);
