@@ -115,7 +115,10 @@ pub fn compile_bitcode(bitcode: &[u8], name: &str, options: &CodegenOptions) -> 
     let td = machine.get_target_data();
 
     if let Some(pipeline) = &options.pipeline {
-        unsafe { super::alias::add_memory_scopes(module.as_mut_ptr(), options.features.library_memory) };
+        unsafe {
+            super::alias::add_memory_scopes(module.as_mut_ptr(), options.features.library_memory);
+            super::wasm_memory::keep_arrays_whole(module.as_mut_ptr());
+        }
         let tuning = PassBuilderOptions::create();
         tuning.set_loop_vectorization(pipeline.loop_vectorize);
         tuning.set_loop_slp_vectorization(pipeline.slp_vectorize);

@@ -121,6 +121,46 @@ fn short_hash(s: &str) -> String {
     format!("{h:08x}")
 }
 
+/// Lists every `static` array's definition in `@llvm.compiler.used`, before
+/// LLVM's optimizer runs. GlobalOpt may rewrite a global of internal
+/// linkage whose every use it can see: split an array indexed with
+/// constants into one global per element (SRA), shrink it, or delete it.
+/// An array is one memory whose element `i` is at `i * sizeof a[0]`, so the
+/// pieces would each become a memory of their own, all accessed at address
+/// 0. A global in a used list has a use GlobalOpt cannot see through, so it
+/// leaves it whole, while its loads and stores stay ordinary ones for every
+/// other pass. Arrays of other linkages are never rewritten (other
+/// translation units may access them). [`place_arrays`] replaces the
+/// globals by their memory, and the list entries go with them.
+pub unsafe fn keep_arrays_whole(module: LLVMModuleRef) {
+    let ptr = LLVMPointerTypeInContext(LLVMGetModuleContext(module), 0);
+    let keep: Vec<Value> = globals(module)
+        .into_iter()
+        .filter(|&g| is_array_space(LLVMGetPointerAddressSpace(type_of(g))))
+        .filter(|&g| matches!(LLVMGetLinkage(g), LLVMLinkage::LLVMInternalLinkage | LLVMLinkage::LLVMPrivateLinkage))
+        .filter(|&g| LLVMIsDeclaration(g) == 0)
+        .map(|g| LLVMConstAddrSpaceCast(g, ptr))
+        .collect();
+    if keep.is_empty() {
+        return;
+    }
+    let name = c"llvm.compiler.used";
+    let mut entries = Vec::new();
+    let list = LLVMGetNamedGlobal(module, name.as_ptr());
+    if !list.is_null() {
+        if !LLVMGetInitializer(list).is_null() {
+            entries = operands(LLVMGetInitializer(list));
+        }
+        LLVMDeleteGlobal(list);
+    }
+    for entry in keep {
+        if !entries.contains(&entry) {
+            entries.push(entry);
+        }
+    }
+    set_used_list(module, name, entries);
+}
+
 /// Finds the arrays, makes their definitions named-memory data and replaces
 /// every use of their globals by a pointer based at address 0.
 pub unsafe fn place_arrays(module: LLVMModuleRef, td: LLVMTargetDataRef) -> (Arrays, Vec<ArrayProblem>) {
@@ -141,6 +181,17 @@ pub unsafe fn place_arrays(module: LLVMModuleRef, td: LLVMTargetDataRef) -> (Arr
             let s = LLVMGetSection(old);
             if s.is_null() { String::new() } else { std::ffi::CStr::from_ptr(s).to_string_lossy().into_owned() }
         };
+        if arrays.key_of_space.contains_key(&space) {
+            // One address space is one array; a second global in it can only
+            // be a piece of the first (split by an optimization that
+            // `keep_arrays_whole` did not prevent), and giving it a memory of
+            // its own would silently alias the two.
+            problems.push(ArrayProblem {
+                global: old,
+                message: format!("internal error: `{symbol}` is a second global in the address space of a wasm_memory array; the array was split"),
+            });
+            continue;
+        }
         let Some(info) = parse_info(&section) else {
             problems.push(ArrayProblem {
                 global: old,
