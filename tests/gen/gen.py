@@ -52,8 +52,10 @@ import sys
 
 # Version 2 is version 1 with memory 97 in place of 99 and the workaround
 # for found/static_wasm_memory_split.c; every other seed is the same
-# program (the random numbers are seeded as in version 1).
-GEN_VERSION = 2
+# program (the random numbers are seeded as in version 1). Version 3 drops
+# the workarounds for found/i24_load.c and found/static_wasm_memory_split.c
+# (both fixed): bitfields of every width, static __wasm_memory arrays.
+GEN_VERSION = 3
 
 SCALARS = ["u8", "u16", "u32", "u64"]
 CTYPE = {"u8": "uint8_t", "u16": "uint16_t", "u32": "uint32_t", "u64": "uint64_t"}
@@ -213,13 +215,8 @@ class Gen:
         if k < 0.6:
             return ("arr", r.choice(SCALARS), r.randint(2, 6))
         if k < 0.75:
-            if self.workarounds:
-                # Work around tests/gen/found/i24_load.c (odd-sized loads
-                # from memory N are truncated): each bitfield starts a new
-                # unsigned int (`: 0` before it, in field_decl) and is at
-                # most 16 or at least 25 bits wide, so that clang reads it
-                # with an 8-, 16- or 32-bit load, never 24.
-                return ("bf", r.choice([r.randint(1, 16), r.randint(25, 31)]))
+            # (Bitfields of every width: the odd-sized loads of
+            # tests/gen/found/i24_load.c are fixed.)
             return ("bf", r.randint(1, 31))
         if k < 0.87 and self.structs:
             return r.choice(self.structs)
@@ -234,8 +231,6 @@ class Gen:
             return "%s %s;" % (t.c, name)
         if t[0] == "arr":
             return "%s %s[%d];" % (CTYPE[t[1]], name, t[2])
-        if self.workarounds:
-            return "unsigned int : 0; unsigned int %s : %d;" % (name, t[1])
         return "unsigned int %s : %d;" % (name, t[1])
 
     def elem_c(self, elem):
@@ -333,11 +328,6 @@ class Gen:
             name = self.fresh("wm")
             extra = r.choice(["", "", "__wasm_memory_private ", "__wasm_memory_pages(1) "])
             static = "static " if not extra and self.chance(0.3) else ""
-            if self.workarounds:
-                # Work around tests/gen/found/static_wasm_memory_split.c: LLVM
-                # splits a static array into its elements, and mmcc compiles
-                # the pieces to one location.
-                static = ""
             init = ""
             if not atomic and self.chance(0.4):
                 init = " = {" + ", ".join(self.init_of(elem) for _ in range(r.randint(1, 4))) + "}"

@@ -1,3 +1,4 @@
+/* Fixed in d737f99 (src/ir/lower/integers.rs); kept as a regression case. */
 // Found by tests/gen/run.py (seed 51 of generator version 1), reduced by hand.
 // A 24-bit bitfield that does not start a 32-bit unit is read by clang as an
 // `i24` load; from memory N, mmcc compiles it to `i32.load16_u N offset=1`

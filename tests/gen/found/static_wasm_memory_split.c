@@ -1,3 +1,4 @@
+/* Fixed in 1a96c1f (src/ir/wasm_memory.rs); kept as a regression case. */
 // Found by tests/gen/run.py (seed 194 of generator version 1, -O2
 // -msimd128), reduced by hand.
 // A `static` __wasm_memory array is split by LLVM's global optimizer (SRA of
