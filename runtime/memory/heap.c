@@ -366,9 +366,36 @@ static inline void lock(MEM struct heap *h) { (void)h; }
 static inline void unlock(MEM struct heap *h) { (void)h; }
 #endif
 
-/* The heap, locked and initialized. */
+/* Grows memory N until the heap's state fits in it; false when the memory
+ * cannot grow that far. The linker sizes memory N for its static data
+ * only, and the state (about 3.2 KB) sits right after that data: when the
+ * data ends less than that before a page boundary (with the linker's
+ * stagger, any data at all in memories 15, 31 and 47), the state would
+ * cross the memory's end. Counted in pages, so that a memory of 65536
+ * pages (whose end in bytes does not fit an address) is no special case.
+ * Two threads may both grow here (the lock is part of the state): the
+ * memory then has a page or so more than needed, which initialize makes
+ * part of the first pool. */
+__attribute__((noinline)) static int make_room_for_state(MEM struct heap *h) {
+    uint32_t needed = (uint32_t)(((uint64_t)(address)(h + 1) + PAGE - 1) / PAGE);
+    for (;;) {
+        uint32_t pages = (uint32_t)mm_memory_pages(MMCC_MEMORY);
+        if (pages >= needed)
+            return 1;
+        if (mm_memory_grow(MMCC_MEMORY, needed - pages) == -1)
+            return 0;
+    }
+}
+
+/* The heap, locked and initialized; 0 if memory N cannot hold its state.
+ * Until the first call the state may lie past the memory's end, so its
+ * bounds are checked before any of it is read: one memory.size and a
+ * compare per call (the state never moves, and a memory never shrinks). */
 static MEM struct heap *enter(void) {
     MEM struct heap *h = heap();
+    if (__builtin_expect((uint64_t)(address)(h + 1) > (uint64_t)mm_memory_pages(MMCC_MEMORY) * PAGE, 0) &&
+        !make_room_for_state(h))
+        return 0;
     lock(h);
     if (__builtin_expect(h->magic != MAGIC, 0))
         initialize(h);
@@ -420,6 +447,15 @@ static block_ptr checked_block(MEM struct heap *h, const char *function, address
 
 /* ---- the API ------------------------------------------------------------- */
 
+/* The heap for a call given block p: a memory too small for the heap's
+ * state has no heap, so p cannot have come from it. */
+static MEM struct heap *entered(address p, const char *function) {
+    MEM struct heap *h = enter();
+    if (!h)
+        bad_pointer(function, p, "not a pointer returned by this memory's heap");
+    return h;
+}
+
 /* A block of at least s bytes from s's own class, whose blocks may be
  * smaller than s (take_fitting skips that class): the last resort before
  * growing the memory, so a nearly full memory is still used to the end. */
@@ -458,6 +494,8 @@ address MMCC_RT(malloc)(size n) {
     if (n > MAX_REQUEST)
         return 0;
     MEM struct heap *h = enter();
+    if (!h)
+        return 0;
     address p = allocate(h, adjust_request(n));
     unlock(h);
     return p;
@@ -476,7 +514,7 @@ address MMCC_RT(calloc)(size count, size n) {
 void MMCC_RT(free)(address p) {
     if (!p)
         return;
-    MEM struct heap *h = enter();
+    MEM struct heap *h = entered(p, "mm_free");
     block_ptr b = checked_block(h, "mm_free", p);
     b->header |= FREE; /* stays visible in b if it merges into its neighbour: catches a second free */
     release(h, b);
@@ -486,7 +524,7 @@ void MMCC_RT(free)(address p) {
 size MMCC_RT(usable_size)(address p) {
     if (!p)
         return 0;
-    MEM struct heap *h = enter();
+    MEM struct heap *h = entered(p, "mm_usable_size");
     size n = block_size(checked_block(h, "mm_usable_size", p)) - HEADER;
     unlock(h);
     return n;
@@ -503,7 +541,7 @@ address MMCC_RT(realloc)(address p, size n) {
     if (n > MAX_REQUEST)
         return 0;
     uint32_t s = adjust_request(n);
-    MEM struct heap *h = enter();
+    MEM struct heap *h = entered(p, "mm_realloc");
     block_ptr b = checked_block(h, "mm_realloc", p);
     uint32_t have = block_size(b);
     if (s > have) {
@@ -548,6 +586,8 @@ address MMCC_RT(aligned_alloc)(size align, size n) {
     if (want > MAX_REQUEST)
         return 0;
     MEM struct heap *h = enter();
+    if (!h)
+        return 0;
     address p = allocate(h, (uint32_t)want);
     if (p && (p & (align - 1))) {
         address aligned = (p + align - 1) & ~(address)(align - 1);
