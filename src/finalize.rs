@@ -66,8 +66,37 @@ pub fn finish(
     source_name: impl Fn(u32) -> String,
 ) -> Result<Vec<u8>> {
     // The walks below copy what they do not rewrite: an invalid module from
-    // the linker would come out invalid, so it is an error here.
-    crate::object::check::validate(bytes).context("the linked module is not valid WebAssembly")?;
+    // the linker would come out invalid, so it is an error here, and no
+    // output is returned unless the module is valid. The validation runs on
+    // a thread of its own while the rewrite runs on this one: alone, it
+    // takes about as long as the whole rewrite (sqlite: 18 ms of 40), and
+    // one after the other they missed the 100 MB/s finalize is meant to
+    // keep on the import path. The rewrite may meet the invalid module
+    // first: its error or panic then gives way to the validation's error.
+    let (validation, output) = std::thread::scope(|scope| {
+        let validation = scope.spawn(|| validate(bytes));
+        let output = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            finish_valid(bytes, imports, default_private, compact, &source_name)
+        }));
+        (validation.join(), output)
+    });
+    match validation {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(e.context("the linked module is not valid WebAssembly")),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+    output.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// [`finish`] once the module is known to be valid (or being validated:
+/// nothing it returns is used otherwise).
+fn finish_valid(
+    bytes: &[u8],
+    imports: &[MemoryImport],
+    default_private: bool,
+    compact: bool,
+    source_name: &dyn Fn(u32) -> String,
+) -> Result<Vec<u8>> {
     let layout = Layout::read(bytes)?;
     let memories = layout.memory_count();
     if default_private {
@@ -92,6 +121,292 @@ pub fn finish(
     let mut names: Vec<(u32, String)> = (0..memories).map(|m| (new_index[m as usize], source_name(m))).collect();
     names.sort();
     name_memories(module, &names)
+}
+
+/// wasmparser's validator refuses a module with more memories than this
+/// (its `MAX_WASM_MEMORIES`, an implementation limit: WebAssembly itself
+/// allows 2^32, V8 runs modules with more, mmcc documents memories 1 to
+/// 255).
+const VALIDATOR_MEMORIES: u32 = 100;
+
+/// In a module with more memories than [`VALIDATOR_MEMORIES`], the
+/// memories below this index keep their index in the stand-in sections
+/// [`validate`] gives the validator; each memory from here on is
+/// represented by one of at most 4 stand-ins, one per kind that validation
+/// tells apart (see [`MemoryKind`]), at this index and the 3 after it.
+const KEPT_MEMORIES: u32 = VALIDATOR_MEMORIES - 4;
+
+/// What validating an instruction or a data segment learns of the memory it
+/// names: the type of its addresses (wasmparser's `memory_at(..).index_type()`
+/// is all that its operator and data-segment checks use of a memory) and,
+/// to be safe should a future check look at it, whether it is shared.
+type MemoryKind = (bool, bool);
+
+fn kind_of(memory: &wasmparser::MemoryType) -> MemoryKind {
+    (memory.memory64, memory.shared)
+}
+
+/// Validates the linked module as wasmparser's validator does, with mmcc's
+/// features, whatever its number of memories.
+///
+/// Up to [`VALIDATOR_MEMORIES`] memories this is exactly
+/// `Validator::validate_all`. With more, the validator is given stand-ins
+/// for the three sections that name memories by index outside the code:
+/// the memory section keeps the memories below [`KEPT_MEMORIES`] and has
+/// one memory per kind for all the others (the first of that kind), and
+/// the export and data sections name that stand-in instead of a memory
+/// from [`KEPT_MEMORIES`] on, after this function checked that the memory
+/// exists. Every other section goes to the validator as it is, and every
+/// function body too, validated against the module's real memories (its
+/// resources are the validator's with `memory_at` answered from the real
+/// memory types). This is as strict as validating the module itself
+/// without the limit:
+/// - each memory type the stand-in section leaves out is validated on its
+///   own (limits, maximum, shared with a maximum), with the same checks;
+/// - an export or data segment that names an existing memory is checked
+///   against a memory of the same kind, which is all its validation looks
+///   at (a data segment's offset has the memory's address type; an export
+///   needs the memory to exist; export names stay as they are, so
+///   duplicates are still found);
+/// - function bodies see every memory with its own type.
+///
+/// Only the memory count changes. Stand-ins are copies of the original
+/// bytes with one index written anew, so no re-encoding normalizes a
+/// malformed field into a valid one.
+fn validate(bytes: &[u8]) -> Result<()> {
+    use wasmparser::{FuncToValidate, FuncValidatorAllocations, ValidPayload, Validator};
+    let features = crate::object::check::features();
+    let mut validator = Validator::new_with_features(features);
+    let mut functions = Vec::new();
+    // All memory types (imported, then defined), once there are too many for
+    // the validator; before that, the imported ones.
+    let mut memories: Vec<wasmparser::MemoryType> = Vec::new();
+    let mut many = false;
+    let mut stand_in: Vec<u32> = Vec::new(); // by memory index from KEPT_MEMORIES on
+    let error = |e: wasmparser::BinaryReaderError| anyhow::anyhow!("{e}");
+    for payload in Parser::new(0).parse_all(bytes) {
+        let payload = payload.map_err(error)?;
+        match &payload {
+            Payload::ImportSection(r) => {
+                for import in r.clone().into_imports() {
+                    if let TypeRef::Memory(m) = import.map_err(error)?.ty {
+                        memories.push(m);
+                    }
+                }
+            }
+            Payload::MemorySection(r) if memories.len() as u64 + r.count() as u64 > VALIDATOR_MEMORIES as u64 => {
+                if memories.len() as u32 > KEPT_MEMORIES {
+                    bail!("{} imported memories: at most {KEPT_MEMORIES} can be validated", memories.len());
+                }
+                let imported = memories.len();
+                let items = items_with_offsets(r.clone())?;
+                let item_end = |i: usize| items.get(i + 1).map_or(r.range().end as usize, |(at, _)| *at);
+                let mut section = Vec::new();
+                let mut kinds: Vec<MemoryKind> = Vec::new();
+                let kept = KEPT_MEMORIES as usize - imported;
+                let mut representatives = Vec::new();
+                for (i, (at, memory)) in items.iter().enumerate() {
+                    memories.push(*memory);
+                    if i < kept {
+                        continue;
+                    }
+                    validate_memory_type(&bytes[*at..item_end(i)], features)
+                        .with_context(|| format!("memory {} (at offset {at:#x})", imported + i))?;
+                    let kind = kind_of(memory);
+                    let k = kinds.iter().position(|&x| x == kind).unwrap_or_else(|| {
+                        kinds.push(kind);
+                        representatives.push(i);
+                        kinds.len() - 1
+                    });
+                    stand_in.push(KEPT_MEMORIES + k as u32);
+                }
+                crate::marker::write_u32(&mut section, (kept + representatives.len()) as u32);
+                let first = items.first().map_or(r.range().end as usize, |(at, _)| *at);
+                if kept > 0 {
+                    section.extend_from_slice(&bytes[first..item_end(kept - 1)]);
+                }
+                for &i in &representatives {
+                    section.extend_from_slice(&bytes[items[i].0..item_end(i)]);
+                }
+                let reader = wasmparser::BinaryReader::new(&section, r.range().start);
+                validator.memory_section(&wasmparser::MemorySectionReader::new(reader).map_err(error)?).map_err(error)?;
+                many = true;
+                continue;
+            }
+            Payload::ExportSection(r) if many => {
+                let items = items_with_offsets(r.clone())?;
+                let mut section = Vec::new();
+                crate::marker::write_u32(&mut section, items.len() as u32);
+                for (i, (at, export)) in items.iter().enumerate() {
+                    let end = items.get(i + 1).map_or(r.range().end as usize, |(next, _)| *next);
+                    match stand_in_index(export.kind == wasmparser::ExternalKind::Memory, export.index, &memories, &stand_in)? {
+                        None => section.extend_from_slice(&bytes[*at..end]),
+                        Some(index) => {
+                            // The index is the entry's last field, after its
+                            // name and kind.
+                            let mut reader = wasmparser::BinaryReader::new(&bytes[*at..end], *at as u64);
+                            reader.read_string().map_err(error)?;
+                            reader.read_u8().map_err(error)?;
+                            section.extend_from_slice(&bytes[*at..reader.original_position() as usize]);
+                            crate::marker::write_u32(&mut section, index);
+                        }
+                    }
+                }
+                let reader = wasmparser::BinaryReader::new(&section, r.range().start);
+                validator.export_section(&wasmparser::ExportSectionReader::new(reader).map_err(error)?).map_err(error)?;
+                continue;
+            }
+            Payload::DataSection(r) if many => {
+                let mut section = Vec::new();
+                crate::marker::write_u32(&mut section, r.count());
+                for data in r.clone() {
+                    let data = data.map_err(error)?;
+                    let (start, end) = (data.range.start as usize, data.range.end as usize);
+                    let moved = match &data.kind {
+                        wasmparser::DataKind::Active { memory_index, offset_expr } => {
+                            stand_in_index(true, *memory_index, &memories, &stand_in)?.map(|index| (index, offset_expr))
+                        }
+                        wasmparser::DataKind::Passive => None,
+                    };
+                    match moved {
+                        None => section.extend_from_slice(&bytes[start..end]),
+                        Some((index, offset_expr)) => {
+                            // Flags 2 (active, with a memory index), the
+                            // index, then the offset and the bytes as they
+                            // were.
+                            let expr_start = offset_expr.get_binary_reader().original_position() as usize;
+                            section.push(2);
+                            crate::marker::write_u32(&mut section, index);
+                            section.extend_from_slice(&bytes[expr_start..end]);
+                        }
+                    }
+                }
+                let reader = wasmparser::BinaryReader::new(&section, r.range().start);
+                validator.data_section(&wasmparser::DataSectionReader::new(reader).map_err(error)?).map_err(error)?;
+                continue;
+            }
+            _ => {}
+        }
+        if let ValidPayload::Func(func, body) = validator.payload(&payload).map_err(error)? {
+            functions.push((func, body));
+        }
+    }
+    // After the whole module, as `validate_all` does (a body may refer to
+    // what later sections declare, such as data segments).
+    let memories = &memories;
+    let mut allocs = FuncValidatorAllocations::default();
+    for (func, body) in functions {
+        if many {
+            let func = FuncToValidate {
+                resources: RealMemories { inner: func.resources, memories },
+                index: func.index,
+                ty: func.ty,
+                features: func.features,
+            };
+            let mut v = func.into_validator(allocs);
+            v.validate(&body).map_err(error)?;
+            allocs = v.into_allocations();
+        } else {
+            let mut v = func.into_validator(allocs);
+            v.validate(&body).map_err(error)?;
+            allocs = v.into_allocations();
+        }
+    }
+    Ok(())
+}
+
+/// A section's entries with the offset in the module where each starts.
+fn items_with_offsets<'a, T: wasmparser::FromReader<'a>>(section: wasmparser::SectionLimited<'a, T>) -> Result<Vec<(usize, T)>> {
+    section
+        .into_iter_with_offsets()
+        .map(|item| item.map(|(at, entry)| (at as usize, entry)).map_err(|e| anyhow::anyhow!("{e}")))
+        .collect()
+}
+
+/// The index a stand-in section gives a reference to memory `index` (None:
+/// the reference stays as it is); an error for a memory that does not
+/// exist, as validation would report it.
+fn stand_in_index(is_memory: bool, index: u32, memories: &[wasmparser::MemoryType], stand_in: &[u32]) -> Result<Option<u32>> {
+    if !is_memory || index < KEPT_MEMORIES {
+        return Ok(None);
+    }
+    if index as usize >= memories.len() {
+        bail!("unknown memory {index}: the module has {} memories", memories.len());
+    }
+    Ok(Some(stand_in[(index - KEPT_MEMORIES) as usize]))
+}
+
+/// Validates one memory type (its encoding, `entry`) in a module of its own.
+fn validate_memory_type(entry: &[u8], features: wasmparser::WasmFeatures) -> Result<()> {
+    let mut module = b"\0asm\x01\0\0\0\x05".to_vec();
+    crate::marker::write_u32(&mut module, entry.len() as u32 + 1);
+    module.push(1);
+    module.extend_from_slice(entry);
+    wasmparser::Validator::new_with_features(features)
+        .validate_all(&module)
+        .map(|_| ())
+        .map_err(|e| anyhow::anyhow!("{}", e.message()))
+}
+
+/// The validator's resources for a function body, except that memories
+/// are the module's own (the validator holds stand-ins, see [`validate`]).
+struct RealMemories<'a> {
+    inner: wasmparser::ValidatorResources,
+    memories: &'a [wasmparser::MemoryType],
+}
+
+impl wasmparser::WasmModuleResources for RealMemories<'_> {
+    fn memory_at(&self, at: u32) -> Option<wasmparser::MemoryType> {
+        self.memories.get(at as usize).copied()
+    }
+    fn table_at(&self, at: u32) -> Option<wasmparser::TableType> {
+        self.inner.table_at(at)
+    }
+    fn tag_at(&self, at: u32) -> Option<&wasmparser::FuncType> {
+        self.inner.tag_at(at)
+    }
+    fn global_at(&self, at: u32) -> Option<wasmparser::GlobalType> {
+        self.inner.global_at(at)
+    }
+    fn sub_type_at(&self, type_index: u32) -> Option<&wasmparser::SubType> {
+        self.inner.sub_type_at(type_index)
+    }
+    fn sub_type_at_id(&self, id: wasmparser::types::CoreTypeId) -> &wasmparser::SubType {
+        self.inner.sub_type_at_id(id)
+    }
+    fn type_id_of_function(&self, func_idx: u32) -> Option<wasmparser::types::CoreTypeId> {
+        self.inner.type_id_of_function(func_idx)
+    }
+    fn type_index_of_function(&self, func_index: u32) -> Option<u32> {
+        self.inner.type_index_of_function(func_index)
+    }
+    fn element_type_at(&self, at: u32) -> Option<wasmparser::RefType> {
+        self.inner.element_type_at(at)
+    }
+    fn is_subtype(&self, a: wasmparser::ValType, b: wasmparser::ValType) -> bool {
+        self.inner.is_subtype(a, b)
+    }
+    fn is_shared(&self, ty: wasmparser::RefType) -> bool {
+        self.inner.is_shared(ty)
+    }
+    fn check_heap_type(&self, heap_type: &mut wasmparser::HeapType, offset: u64) -> Result<(), wasmparser::BinaryReaderError> {
+        self.inner.check_heap_type(heap_type, offset)
+    }
+    fn top_type(&self, heap_type: &wasmparser::HeapType) -> wasmparser::HeapType {
+        self.inner.top_type(heap_type)
+    }
+    fn element_count(&self) -> u32 {
+        self.inner.element_count()
+    }
+    fn data_count(&self) -> Option<u32> {
+        self.inner.data_count()
+    }
+    fn is_function_referenced(&self, idx: u32) -> bool {
+        self.inner.is_function_referenced(idx)
+    }
+    fn has_function_exact_type(&self, idx: u32) -> bool {
+        self.inner.has_function_exact_type(idx)
+    }
 }
 
 /// Writes every memory index in the code in the fewest bytes it needs, and
