@@ -308,7 +308,17 @@ fn run_js(engine: Engine, p: &Program, wasm: &Path, host_args: &[String]) -> Run
         Err(e) => return Run::Failed(format!("cannot run {}: {e}; run ./install.sh", runtime.display())),
     };
     let stderr = String::from_utf8_lossy(&o.stderr);
+    let stdout = String::from_utf8_lossy(&o.stdout);
     match o.status.code() {
+        // Node.js 20's V8 (11.3) sometimes crashes at exit on a lowered
+        // heap_stress.c, after the program has printed everything; other
+        // engines run the same module right every time (docs/lowering.md).
+        // A crash after the whole expected output is that engine bug, a
+        // skip; any other crash is a failure.
+        None if engine == Engine::Node20 && p.expected.as_deref() == Some(&*stdout) => {
+            use std::os::unix::process::ExitStatusExt;
+            Run::Skipped(format!("Node.js 20 was killed by signal {:?} after printing all of the expected output (V8 11.3's crash at exit, docs/lowering.md)", o.status.signal()))
+        }
         None => Run::Failed(format!("{} was killed", runtime.display())),
         Some(_) if ["RuntimeError", "CompileError", "LinkError"].iter().any(|e| stderr.contains(e)) => Run::Failed(format!("{}: {stderr}", engine.label())),
         Some(exit) => Run::Done(Outcome { exit, stdout: String::from_utf8_lossy(&o.stdout).into_owned() }),
