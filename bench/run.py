@@ -130,7 +130,7 @@ def cross_kernel(name, title, about, simd):
         "sources": [BENCH / "kernels" / f"{name}.c"],
         "defines": {"full": flags, "quick": [*flags, "-DSCALE=1"]},
         "memories": [1, 2], "import": 1,
-        "variants": ["A", "B", "Bi", "C", "D"],
+        "variants": ["A", "B", "Bi", "C", "D", "L"],
     }
 
 
