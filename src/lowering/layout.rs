@@ -100,8 +100,8 @@ pub fn place(info: &ModuleInfo, options: &Options) -> Result<Layout> {
             .unwrap(),
     };
     let shared = info.memories.iter().any(|m| m.ty.shared);
-    let mut order: Vec<u32> = pinned.into_iter().chain((0..count).filter(|&m| Some(m) != pinned && m != top)).collect();
-    order.retain(|&m| m != top);
+    // The lower slots: the pinned memory first, then the rest by index.
+    let order: Vec<u32> = pinned.into_iter().chain((0..count).filter(|&m| Some(m) != pinned)).filter(|&m| m != top).collect();
 
     let mut slots: Vec<Option<Slot>> = vec![None; count as usize];
     let mut next = 0u64;
