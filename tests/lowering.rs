@@ -335,3 +335,178 @@ fn a_data_segment_that_does_not_fit_traps_at_instantiation_after_the_ones_before
     let e = Instance::new(&mut store, &module, &[]).err().expect("instantiation traps");
     assert_eq!(e.downcast_ref::<Trap>(), Some(&Trap::MemoryOutOfBounds), "{e:#}");
 }
+
+/// Counted loops of every shape the loop pre-check knows (docs/lowering.md,
+/// "Loops"): each stores `i` at an address affine in `i` in two memories,
+/// then `sum` reads the bytes back. Run in bounds (the copy without checks),
+/// ending exactly at a memory's end, and one element past it (the checked
+/// copy must trap at that iteration, after the stores before it), with
+/// bounds that the loop never meets exactly (it runs until an address
+/// leaves the memory) and with bounds that wrap.
+const LOOPS: &str = r#"
+(module
+  (memory $m0 1)
+  (memory $m1 1 3)
+  (memory $m2 1)
+  (func (export "up_ne") (param $p i32) (param $n i32) (local $i i32)
+    (loop $l
+      (i32.store $m1 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))) (local.get $i))
+      (i32.store8 $m2 offset=3 (i32.add (local.get $p) (local.get $i)) (local.get $i))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "up_step3_ne") (param $p i32) (param $n i32) (local $i i32)
+    (loop $l
+      (i32.store8 $m1 (i32.add (local.get $p) (local.get $i)) (local.get $i))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 3))) (local.get $n)))))
+  (func (export "up_lt_u") (param $p i32) (param $i i32) (param $n i32)
+    (loop $l
+      (i32.store16 $m2 (i32.add (local.get $p) (i32.mul (local.get $i) (i32.const 2))) (local.get $i))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "up_le_s") (param $p i32) (param $i i32) (param $n i32)
+    (loop $l
+      (i32.store8 $m1 (i32.sub (local.get $p) (local.get $i)) (local.get $i))
+      (br_if $l (i32.ge_s (local.get $n) (local.tee $i (i32.add (local.get $i) (i32.const 2)))))))
+  (func (export "down_to_zero") (param $p i32) (param $i i32)
+    (loop $l
+      (i32.store8 $m2 (i32.add (local.get $p) (local.get $i)) (local.get $i))
+      (i64.store $m1 offset=8 (i32.shl (local.get $i) (i32.const 3)) (i64.extend_i32_u (local.get $i)))
+      (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const -1))))))
+  (func (export "down_gt_u") (param $p i32) (param $i i32) (param $n i32)
+    (loop $l
+      (i32.store8 $m1 (i32.add (local.get $p) (local.get $i)) (local.get $i))
+      (br_if $l (i32.gt_u (local.tee $i (i32.add (local.get $i) (i32.const -2))) (local.get $n)))))
+  (func (export "down_ge_s") (param $p i32) (param $i i32) (param $n i32)
+    (loop $l
+      (i32.store8 $m2 (i32.add (local.get $p) (local.get $i)) (local.get $i))
+      (br_if $l (i32.ge_s (local.tee $i (i32.add (local.get $i) (i32.const -1))) (local.get $n)))))
+  (func (export "early_exit") (param $p i32) (param $stop i32) (param $n i32) (result i32) (local $i i32) (local $x i32)
+    (block $out
+      (loop $l
+        (if (i32.eq (local.get $i) (local.get $stop)) (then (br $out)))
+        (local.set $x (i32.load8_u $m1 (i32.add (local.get $p) (local.get $i))))
+        (if (i32.and (local.get $x) (i32.const 1))
+          (then (i32.store8 $m2 (i32.add (local.get $p) (local.get $i)) (local.get $x)))
+          (else (i32.store8 $m2 (i32.add (local.get $p) (local.get $i)) (i32.const 7))))
+        (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+    (local.get $i))
+  (func (export "grows_inside") (param $p i32) (param $n i32) (local $i i32)
+    (loop $l
+      (drop (memory.grow $m1 (i32.eq (local.get $i) (i32.const 3))))
+      (i32.store8 $m1 (i32.add (local.get $p) (local.get $i)) (local.get $i))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "atomic_up") (param $p i32) (param $n i32) (local $i i32)
+    (loop $l
+      (drop (i32.atomic.rmw.add $m1 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))) (i32.const 1)))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "sum") (param $mem i32) (param $p i32) (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31))
+        (if (result i32) (local.get $mem)
+          (then (i32.load8_u $m2 (i32.add (local.get $p) (local.get $i))))
+          (else (i32.load8_u $m1 (i32.add (local.get $p) (local.get $i)))))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $s))
+  (func (export "size1") (result i32) (memory.size $m1))
+)"#;
+
+#[test]
+fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
+    let oob = Outcome::Trapped(Trap::MemoryOutOfBounds);
+    let page = 65536;
+    let calls: &[(&str, &[i64])] = &[
+        ("up_ne", &[0, 10]),
+        ("sum", &[0, 0, 40]),
+        ("sum", &[1, 0, 16]),
+        ("up_ne", &[page - 40, 10]),
+        ("sum", &[0, page - 40, 40]),
+        ("up_ne", &[page - 36, 10]),
+        ("sum", &[0, page - 36, 36]),
+        ("sum", &[1, page - 36, 16]),
+        ("up_ne", &[100, 0]),
+        ("sum", &[0, 100, 400]),
+        ("up_step3_ne", &[0, 30]),
+        ("up_step3_ne", &[0, 31]),
+        ("sum", &[0, 0, 64]),
+        ("up_lt_u", &[page - 20, 0, 10]),
+        ("up_lt_u", &[page - 20, 0, 11]),
+        ("up_lt_u", &[page - 20, 9, 0]),
+        ("up_lt_u", &[0, MAX - 1, MAX]),
+        ("sum", &[1, page - 20, 20]),
+        ("up_le_s", &[40, 0, 40]),
+        ("up_le_s", &[40, 0, 41]),
+        ("up_le_s", &[40, 0, 42]),
+        ("up_le_s", &[40, -2, 4]),
+        ("up_le_s", &[40, 0, 0x7fff_ffff]),
+        ("sum", &[0, 0, 48]),
+        ("down_to_zero", &[0, 100]),
+        ("down_to_zero", &[page - 101, 100]),
+        ("down_to_zero", &[page - 100, 100]),
+        ("down_to_zero", &[0, 0]),
+        ("sum", &[1, 0, 128]),
+        ("down_gt_u", &[0, 100, 10]),
+        ("down_gt_u", &[0, 101, 10]),
+        ("down_gt_u", &[0, 11, 10]),
+        ("down_gt_u", &[0, 1, 0]),
+        ("down_gt_u", &[page - 100, 100, 0]),
+        ("sum", &[0, 0, 128]),
+        ("down_ge_s", &[0, 20, 5]),
+        ("down_ge_s", &[0, 20, -3]),
+        ("down_ge_s", &[10, 20, -10]),
+        ("down_ge_s", &[10, 20, -11]),
+        ("sum", &[1, 0, 40]),
+        ("early_exit", &[0, 7, 50]),
+        ("early_exit", &[page - 60, MAX, 60]),
+        ("early_exit", &[page - 60, 70, 80]),
+        ("sum", &[1, page - 60, 60]),
+        ("grows_inside", &[page - 4, 10]),
+        ("size1", &[]),
+        ("grows_inside", &[2 * page - 4, 10]),
+        ("grows_inside", &[3 * page - 4, 10]),
+        ("sum", &[0, 3 * page - 40, 40]),
+        ("atomic_up", &[0, 16]),
+        ("atomic_up", &[1, 2]),
+        ("atomic_up", &[3 * page - 8, 3]),
+        ("sum", &[0, 0, 64]),
+    ];
+    let got = differential(LOOPS, calls);
+    // The outcomes the calls were written for (the differential test only
+    // says that both modules agree).
+    let at = |name: &str, args: &[i64]| &got[calls.iter().position(|c| c.0 == name && c.1 == args).unwrap()];
+    assert_eq!(at("up_ne", &[page - 40, 10]), &Outcome::Returned(vec![]));
+    assert_eq!(at("up_ne", &[page - 36, 10]), &oob);
+    assert_eq!(at("up_ne", &[100, 0]), &oob);
+    assert_eq!(at("up_step3_ne", &[0, 31]), &oob);
+    assert_eq!(at("up_lt_u", &[page - 20, 0, 11]), &oob);
+    assert_eq!(at("down_to_zero", &[page - 100, 100]), &oob);
+    assert_eq!(at("down_gt_u", &[page - 100, 100, 0]), &oob);
+    assert_eq!(at("early_exit", &[0, 7, 50]), &Outcome::Returned(vec![7]));
+    assert_eq!(at("early_exit", &[page - 60, 70, 80]), &oob);
+    assert_eq!(at("grows_inside", &[page - 4, 10]), &Outcome::Returned(vec![]));
+    assert_eq!(at("grows_inside", &[2 * page - 4, 10]), &Outcome::Returned(vec![]));
+    assert_eq!(at("grows_inside", &[3 * page - 4, 10]), &oob);
+    assert_eq!(at("atomic_up", &[1, 2]), &Outcome::Trapped(Trap::HeapMisaligned));
+    assert_eq!(at("atomic_up", &[3 * page - 8, 3]), &oob);
+}
+
+#[test]
+fn counted_loops_are_versioned() {
+    // Every loop of LOOPS has the counted shape: after lowering, each
+    // function has its loop twice (with and without checks), whichever
+    // memory is on top.
+    let original = wat::parse_str(LOOPS).unwrap();
+    for top in 0..3 {
+        let lowered = lower(&original, Some(top));
+        let mut loops_per_function = Vec::new();
+        for p in wasmparser::Parser::new(0).parse_all(&lowered) {
+            if let wasmparser::Payload::CodeSectionEntry(body) = p.unwrap() {
+                let mut ops = body.get_operators_reader().unwrap();
+                let mut n = 0;
+                while !ops.eof() {
+                    n += matches!(ops.read().unwrap(), wasmparser::Operator::Loop { .. }) as u32;
+                }
+                loops_per_function.push(n);
+            }
+        }
+        // The module's own functions (size1 has none); helpers come after.
+        assert_eq!(&loops_per_function[..12], &[2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0], "top memory {top}");
+    }
+}

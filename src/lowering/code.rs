@@ -3,6 +3,7 @@
 //! lower slot, a check of the memory's own bounds first.
 
 use super::layout::{Layout, Slot};
+use super::loops::{self, Exit, LoopPlan};
 use anyhow::{bail, Result};
 use std::collections::BTreeMap;
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
@@ -142,6 +143,90 @@ impl Code {
         self.push(End);
     }
 
+    /// Pushes an i64: the unwrapped value of `terms` (entry locals, each
+    /// zero-extended) plus `konst`, plus `iv_coef` times local `v` (an i64).
+    fn affine_i64(&mut self, terms: &BTreeMap<loops::Var, i64>, konst: i64, iv: Option<(i64, u32)>) {
+        use Instruction::*;
+        self.push(I64Const(konst));
+        for (&var, &coef) in terms {
+            if let loops::Var::Entry(l) = var {
+                self.extend([LocalGet(l), I64ExtendI32U, I64Const(coef), I64Mul, I64Add]);
+            }
+        }
+        if let Some((coef, v)) = iv {
+            self.extend([LocalGet(v), I64Const(coef), I64Mul, I64Add]);
+        }
+    }
+
+    /// Pushes an i32, non-zero when every proven access of `plan` is in
+    /// bounds on every iteration the loop can run (module docs of
+    /// [`loops`]). Evaluated once, at loop entry, in 64-bit arithmetic.
+    fn precheck(&mut self, cx: &Context, plan: &LoopPlan, scratch: &mut Scratch) -> Result<()> {
+        use Instruction::*;
+        let [l0, y, lo, hi] = [1, 2, 3, 4].map(|k| scratch.get(ValType::I64, usize::MAX - k));
+        let signed = matches!(plan.exit, Exit::Below { signed: true, .. } | Exit::Above { signed: true, .. });
+        let ext = if signed { I64ExtendI32S } else { I64ExtendI32U };
+        // The bound as the loop compares it: an i32, wrapped.
+        self.push(I32Const(plan.bound.konst as i32));
+        for (&var, &coef) in &plan.bound.terms {
+            let loops::Var::Entry(l) = var else { bail!("a loop bound that uses the induction variable") };
+            self.extend([LocalGet(l), I32Const(coef as i32), I32Mul, I32Add]);
+        }
+        self.extend([ext.clone(), LocalSet(y), LocalGet(plan.iv), ext, LocalSet(l0)]);
+        let step = plan.step;
+        let s = step.abs();
+        match plan.exit {
+            Exit::Ne if step > 0 => {
+                // IV runs from l0 up to y - step, if it reaches y exactly.
+                self.extend([LocalGet(l0), LocalGet(y), I64LtU]);
+                self.extend([LocalGet(y), LocalGet(l0), I64Sub, I64Const(s), I64RemU, I64Eqz, I32And]);
+                self.extend([LocalGet(l0), LocalSet(lo), LocalGet(y), I64Const(s), I64Sub, LocalSet(hi)]);
+            }
+            Exit::Ne => {
+                // IV runs from l0 down to y + |step|.
+                self.extend([LocalGet(l0), LocalGet(y), I64GtU]);
+                self.extend([LocalGet(l0), LocalGet(y), I64Sub, I64Const(s), I64RemU, I64Eqz, I32And]);
+                self.extend([LocalGet(y), I64Const(s), I64Add, LocalSet(lo), LocalGet(l0), LocalSet(hi)]);
+            }
+            Exit::Below { signed, inclusive } => {
+                // Every iteration after the first starts below the bound, so
+                // IV stays in [l0, max(l0, bound - 1)]; IV + step must not
+                // wrap (nor leave the non-negative range, when signed).
+                let last = if inclusive { 0 } else { 1 };
+                self.extend([LocalGet(l0), LocalSet(lo), LocalGet(l0), LocalGet(y), I64Const(last), I64Sub, LocalTee(hi)]);
+                self.extend([LocalGet(l0), LocalGet(hi), I64GtS, Select, LocalTee(hi)]);
+                let limit: i64 = if signed { 1 << 31 } else { 1 << 32 };
+                self.extend([I64Const(s), I64Add, I64Const(limit), I64LtS]);
+                if signed {
+                    self.extend([LocalGet(l0), I64Const(0), I64GeS, I32And]);
+                }
+            }
+            Exit::Above { signed, inclusive } => {
+                // IV stays in [min(l0, bound + 1), l0], and IV - |step| must
+                // not go below 0.
+                let first = if inclusive { 0 } else { 1 };
+                self.extend([LocalGet(l0), LocalSet(hi), LocalGet(l0), LocalGet(y), I64Const(first), I64Add, LocalTee(lo)]);
+                self.extend([LocalGet(l0), LocalGet(lo), I64LtS, Select, LocalTee(lo)]);
+                self.extend([I64Const(s), I64GeS]);
+                if signed {
+                    self.extend([LocalGet(l0), I64Const(0), I64GeS, I32And]);
+                }
+            }
+        }
+        for g in &plan.groups {
+            let (at_low, at_high) = if g.iv_coef >= 0 { (lo, hi) } else { (hi, lo) };
+            let slot = &cx.layout.slots[g.memory as usize];
+            // The lowest address is not negative ...
+            self.affine_i64(&g.entry_terms, g.min_konst, Some((g.iv_coef, at_low)));
+            self.extend([I64Const(0), I64GeS, I32And]);
+            // ... and the highest access ends within the memory's size.
+            self.affine_i64(&g.entry_terms, g.max_end, Some((g.iv_coef, at_high)));
+            self.size_bytes(cx, slot);
+            self.extend([I64LeS, I32And]);
+        }
+        Ok(())
+    }
+
     /// Pushes `local + base` (in bounds by then, so it does not wrap).
     fn rebased(&mut self, slot: &Slot, local: u32) {
         self.push(Instruction::LocalGet(local));
@@ -161,6 +246,10 @@ pub struct Context<'a> {
     pub fill: BTreeMap<u32, u32>,
     pub copy: BTreeMap<(u32, u32), u32>,
     pub init: BTreeMap<(u32, u32), u32>,
+    /// (params, results) of each type (`None`: not a function type).
+    pub type_arity: Vec<Option<(u32, u32)>>,
+    /// Type index of every function, imported ones first.
+    pub function_types: Vec<u32>,
 }
 
 /// Scratch locals of one function, appended after its own: one per type
@@ -191,6 +280,7 @@ impl Scratch {
 
 /// Rewrites one function body; `params` is the function's parameter count.
 pub fn rewrite_body(body: &wasmparser::FunctionBody, params: u32, cx: &Context) -> Result<Function> {
+    use Instruction::*;
     let mut locals = Vec::new();
     let mut count = params;
     for pair in body.get_locals_reader()? {
@@ -200,21 +290,73 @@ pub fn rewrite_body(body: &wasmparser::FunctionBody, params: u32, cx: &Context) 
     }
     let mut scratch = Scratch { first: count, types: Vec::new(), by_use: BTreeMap::new() };
     let mut code = Code::new();
-    let mut ops = body.get_operators_reader()?;
-    while !ops.eof() {
-        let op = ops.read()?;
-        rewrite_op(op, cx, &mut scratch, &mut code)?;
+    let mut reader = body.get_operators_reader()?;
+    let mut ops = Vec::new();
+    while !reader.eof() {
+        ops.push(reader.read()?);
+    }
+    let arity = loops::Arity { types: &cx.type_arity, functions: &cx.function_types };
+    let plans = loops::plan(&ops, &arity, &|op| access(op).is_some_and(|a| provable_access(&a, op, cx)));
+    let mut i = 0;
+    while i < ops.len() {
+        if let Some(plan) = plans.get(&i) {
+            // The loop twice: without the proven accesses' checks when the
+            // pre-check holds, as it was otherwise. The `if` is one more
+            // label around the loop for branches that leave it.
+            code.precheck(cx, plan, &mut scratch)?;
+            code.push(If(BlockType::Empty));
+            for fast in [true, false] {
+                if !fast {
+                    code.push(Else);
+                        }
+                let mut open = 0u32;
+                for (k, op) in ops[i..=plan.end].iter().enumerate() {
+                    match op {
+                        Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => open += 1,
+                        Operator::End => open -= 1,
+                        _ => {}
+                    }
+                    let outward = |d: u32| if d >= open { d + 1 } else { d };
+                    match *op {
+                        Operator::Br { relative_depth } => code.push(Br(outward(relative_depth))),
+                        Operator::BrIf { relative_depth } => code.push(BrIf(outward(relative_depth))),
+                        Operator::BrTable { ref targets } => {
+                            let list = targets.targets().map(|t| t.map(outward)).collect::<Result<Vec<u32>, _>>()?;
+                            code.push(BrTable(list.into(), outward(targets.default())));
+                        }
+                        _ => rewrite_op(op.clone(), cx, &mut scratch, &mut code, !(fast && plan.proven.contains(&(i + k))))?,
+                    }
+                }
+            }
+            code.push(End);
+            i = plan.end + 1;
+            continue;
+        }
+        rewrite_op(ops[i].clone(), cx, &mut scratch, &mut code, true)?;
+        i += 1;
     }
     locals.extend(scratch.types.iter().map(|&t| (1, t)));
     Ok(code.into_function(locals))
 }
 
-fn rewrite_op(op: Operator, cx: &Context, scratch: &mut Scratch, code: &mut Code) -> Result<()> {
+/// Whether a loop pre-check may prove an access in bounds: any access but
+/// the two kinds that always trap. Lower slots' accesses lose their check;
+/// the top slot's lose the large static offset.
+fn provable_access(a: &Access, op: &Operator, cx: &Context) -> bool {
+    let slot = &cx.layout.slots[a.memory as usize];
+    let waits = matches!(op, Operator::MemoryAtomicWait32 { .. } | Operator::MemoryAtomicWait64 { .. });
+    !(waits && !slot.shared) && a.memarg.offset + a.width <= slot.bytes()
+}
+
+/// `checked`: false for an access a loop pre-check proved in bounds.
+fn rewrite_op(op: Operator, cx: &Context, scratch: &mut Scratch, code: &mut Code, checked: bool) -> Result<()> {
     use Instruction::*;
     if let Some(a) = access(&op) {
         let slot = &cx.layout.slots[a.memory as usize];
         let end = a.memarg.offset + a.width;
         let waits = matches!(op, Operator::MemoryAtomicWait32 { .. } | Operator::MemoryAtomicWait64 { .. });
+        // A proven access (`!checked`) is never one of the two below
+        // (`provable_access`).
         if waits && !slot.shared {
             // A wait on an unshared memory traps; after lowering the
             // memory may be shared, so trap here.
@@ -229,7 +371,24 @@ fn rewrite_op(op: Operator, cx: &Context, scratch: &mut Scratch, code: &mut Code
             code.push(Unreachable);
             return Ok(());
         }
-        if !slot.top && !a.atomic {
+        if !checked {
+            // Proven in bounds: `address + base` cannot wrap, so the base is
+            // added to the address and the static offset stays the
+            // original's. (In the static offset, a base beyond wasmtime's
+            // 32 MiB guard region would make the engine check the access
+            // again.) An atomic access's alignment is still the engine's to
+            // check: every slot's base is page-aligned.
+            if slot.base() > 0 {
+                let stash: Vec<u32> = a.above.iter().enumerate().map(|(i, &t)| scratch.get(t, i)).collect();
+                code.extend(stash.iter().rev().map(|&l| LocalSet(l)));
+                code.extend([I32Const(slot.base() as u32 as i32), I32Add]);
+                code.extend(stash.iter().map(|&l| LocalGet(l)));
+            }
+            code.push(RoundtripReencoder.instruction(with_memarg(op, a.memarg.offset))?);
+            return Ok(());
+        } else if slot.top {
+            // The engine's own bounds check is this memory's.
+        } else if !a.atomic {
             // Out of bounds, the address becomes 2^32 - 1, which with the
             // slot's base (or the access's width, at base 0) is past the end
             // of any 32-bit memory: the access itself then traps, as the
@@ -241,7 +400,7 @@ fn rewrite_op(op: Operator, cx: &Context, scratch: &mut Scratch, code: &mut Code
             code.size_bytes(cx, slot);
             code.extend([I64GtU, Select]);
             code.extend(stash.iter().map(|&l| LocalGet(l)));
-        } else if !slot.top {
+        } else {
             // Atomics check their alignment first, so they keep a branch.
             let stash: Vec<u32> = a.above.iter().enumerate().map(|(i, &t)| scratch.get(t, i)).collect();
             code.extend(stash.iter().rev().map(|&l| LocalSet(l)));

@@ -23,12 +23,14 @@
 //!
 //! The pipeline: [`scan`] reads what the rewrite needs, [`layout`] places
 //! the slots, [`module`] writes the new sections (with [`code`] for the
-//! function bodies), and [`glue`] writes the ES module that gives a
+//! function bodies, and [`loops`] to prove loops' accesses in bounds once
+//! at loop entry), and [`glue`] writes the ES module that gives a
 //! JavaScript host each original memory as its own view.
 
 mod code;
 pub mod glue;
 mod layout;
+mod loops;
 mod module;
 mod scan;
 

@@ -74,6 +74,8 @@ pub fn rewrite(bytes: &[u8], info: &ModuleInfo, layout: &Layout) -> Result<(Vec<
         fill: BTreeMap::new(),
         copy: BTreeMap::new(),
         init: BTreeMap::new(),
+        type_arity: info.arity.clone(),
+        function_types: info.imported_function_types.iter().chain(&info.function_types).copied().collect(),
     };
     for &m in &info.helpers.grow {
         cx.grow.insert(m, next());
@@ -179,7 +181,7 @@ pub fn rewrite(bytes: &[u8], info: &ModuleInfo, layout: &Layout) -> Result<(Vec<
             Payload::CodeSectionStart { .. } => code = Some(CodeSection::new()),
             Payload::CodeSectionEntry(body) => {
                 let ty = info.function_types[function];
-                let params = info.params.get(ty as usize).copied().flatten().context("a function's type is not a function type")?;
+                let (params, _) = info.arity.get(ty as usize).copied().flatten().context("a function's type is not a function type")?;
                 let f = code::rewrite_body(&body, params, &w.cx).with_context(|| format!("in function {}", info.imported_functions as usize + function))?;
                 code.as_mut().unwrap().function(&f);
                 function += 1;

@@ -29,11 +29,14 @@ pub struct Helpers {
 pub struct ModuleInfo {
     pub memories: Vec<MemoryInfo>,
     pub types: u32,
-    /// Parameter count of each function type (`None` for GC types).
-    pub params: Vec<Option<u32>>,
+    /// Parameter and result counts of each function type (`None` for GC
+    /// types).
+    pub arity: Vec<Option<(u32, u32)>>,
     pub imported_functions: u32,
     /// Type index of each defined function.
     pub function_types: Vec<u32>,
+    /// Type index of each imported function.
+    pub imported_function_types: Vec<u32>,
     pub globals: u32,
     pub export_names: BTreeSet<String>,
     pub wasi: bool,
@@ -50,9 +53,10 @@ pub fn scan(bytes: &[u8]) -> Result<ModuleInfo> {
     let mut info = ModuleInfo {
         memories: Vec::new(),
         types: 0,
-        params: Vec::new(),
+        arity: Vec::new(),
         imported_functions: 0,
         function_types: Vec::new(),
+        imported_function_types: Vec::new(),
         globals: 0,
         export_names: BTreeSet::new(),
         wasi: false,
@@ -66,8 +70,8 @@ pub fn scan(bytes: &[u8]) -> Result<ModuleInfo> {
                 for group in r {
                     for sub in group?.types() {
                         info.types += 1;
-                        info.params.push(match &sub.composite_type.inner {
-                            wasmparser::CompositeInnerType::Func(f) => Some(f.params().len() as u32),
+                        info.arity.push(match &sub.composite_type.inner {
+                            wasmparser::CompositeInnerType::Func(f) => Some((f.params().len() as u32, f.results().len() as u32)),
                             _ => None,
                         });
                     }
@@ -80,7 +84,10 @@ pub fn scan(bytes: &[u8]) -> Result<ModuleInfo> {
                         info.wasi = true;
                     }
                     match import.ty {
-                        TypeRef::Func(_) | TypeRef::FuncExact(_) => info.imported_functions += 1,
+                        TypeRef::Func(ty) | TypeRef::FuncExact(ty) => {
+                            info.imported_functions += 1;
+                            info.imported_function_types.push(ty);
+                        }
                         TypeRef::Global(_) => info.globals += 1,
                         TypeRef::Memory(ty) => info.memories.push(new_memory(ty, Some((import.module.to_string(), import.name.to_string())))),
                         _ => {}

@@ -1,0 +1,594 @@
+//! Loop versioning: proving a loop's accesses to lower slots in bounds once,
+//! before the loop, instead of at every access.
+//!
+//! A lower slot's access costs a compare and a `select` (code.rs), and the
+//! top slot's carries its base in the static offset, which wasmtime checks
+//! explicitly once it exceeds its 32 MiB guard region. In a hot loop that is
+//! several instructions per load or store where the multi-memory module has
+//! one, so for each innermost loop of the common
+//! counted shape this pass finds the accesses whose address is an affine
+//! function of the loop's induction variable and of locals the loop never
+//! writes. The rewrite then emits the loop twice behind one test, made at
+//! loop entry: if every such access stays inside its memory's current size
+//! for every iteration the loop can run, the copy without their checks runs,
+//! otherwise the original, checked one (a proven access adds its slot's base
+//! to its address, which cannot wrap, instead of to its offset). Memories never shrink, so a proof
+//! made at loop entry holds for the whole loop, calls and `memory.grow`
+//! included; an access that is not proven keeps its check in both copies,
+//! so the lowered module traps exactly where the original does.
+//!
+//! The shape (what LLVM's loop rotation produces for `for` loops):
+//!
+//! ```text
+//! loop                      ;; empty block type, no loop inside
+//!   ...                     ;; exactly one write of IV: IV = IV + c, at the
+//!   ...                     ;; loop's top level (not inside a block or if)
+//!   (IV + c) OP Y           ;; Y: constants and locals the loop never writes
+//!   br_if 0                 ;; the only branch back to the loop
+//! end
+//! ```
+//!
+//! Addresses are tracked as affine forms over the wasm values
+//! (`konst + Σ coef · local + a · IV`). The wasm arithmetic wraps at 2^32;
+//! the pre-check evaluates each form unwrapped, in 64 bits, at both ends of
+//! the induction variable's range, and requires `0 ≤ address` and
+//! `address + offset + width ≤ size`. An unwrapped value in [0, 2^32) is the
+//! wrapped value, and an affine form is monotone in IV, so every iteration's
+//! address is then in bounds.
+
+use super::code::access;
+use std::collections::{BTreeMap, BTreeSet};
+use wasmparser::{BlockType, Operator};
+
+/// A variable of an affine form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Var {
+    /// A local the loop never writes: its value at loop entry.
+    Entry(u32),
+    /// The induction local's value at the start of the iteration.
+    Iv(u32),
+}
+
+/// `konst + Σ coef · var` over unwrapped integers; congruent (mod 2^32) to
+/// the i32 value it stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Affine {
+    pub konst: i64,
+    pub terms: BTreeMap<Var, i64>,
+}
+
+/// Bounds that keep every pre-check computation far from i64 overflow
+/// (values are below 2^34, so a term stays below 2^58).
+const MAX_COEF: i64 = 1 << 24;
+const MAX_KONST: i64 = 1 << 40;
+const MAX_TERMS: usize = 6;
+
+impl Affine {
+    fn konst(k: i64) -> Affine {
+        Affine { konst: k, terms: BTreeMap::new() }
+    }
+    fn var(v: Var) -> Affine {
+        Affine { konst: 0, terms: BTreeMap::from([(v, 1)]) }
+    }
+    fn checked(self) -> Option<Affine> {
+        let ok = self.konst.abs() <= MAX_KONST && self.terms.len() <= MAX_TERMS && self.terms.values().all(|c| c.abs() <= MAX_COEF);
+        ok.then_some(self)
+    }
+    fn add(&self, other: &Affine, sign: i64) -> Option<Affine> {
+        let mut out = self.clone();
+        out.konst = out.konst.checked_add(other.konst.checked_mul(sign)?)?;
+        for (&v, &c) in &other.terms {
+            let e = out.terms.entry(v).or_insert(0);
+            *e = e.checked_add(c.checked_mul(sign)?)?;
+            if *e == 0 {
+                out.terms.remove(&v);
+            }
+        }
+        out.checked()
+    }
+    fn scale(&self, by: i64) -> Option<Affine> {
+        if by == 0 {
+            return Some(Affine::konst(0));
+        }
+        let terms = self.terms.iter().map(|(&v, &c)| Some((v, c.checked_mul(by)?))).collect::<Option<_>>()?;
+        Affine { konst: self.konst.checked_mul(by)?, terms }.checked()
+    }
+    fn as_konst(&self) -> Option<i64> {
+        self.terms.is_empty().then_some(self.konst)
+    }
+    fn has_iv(&self) -> bool {
+        self.terms.keys().any(|v| matches!(v, Var::Iv(_)))
+    }
+    /// The coefficient of induction local `iv`, if the form uses no other.
+    fn iv_coef(&self, iv: u32) -> Option<i64> {
+        let mut coef = 0;
+        for (&v, &c) in &self.terms {
+            match v {
+                Var::Iv(l) if l == iv => coef = c,
+                Var::Iv(_) => return None,
+                Var::Entry(_) => {}
+            }
+        }
+        Some(coef)
+    }
+    /// The form without its induction-variable term.
+    pub fn entry_part(&self) -> Affine {
+        Affine { konst: self.konst, terms: self.terms.iter().filter(|(v, _)| matches!(v, Var::Entry(_))).map(|(&v, &c)| (v, c)).collect() }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cmp {
+    Ne,
+    LtU,
+    LtS,
+    LeU,
+    LeS,
+    GtU,
+    GtS,
+    GeU,
+    GeS,
+}
+
+impl Cmp {
+    fn swapped(self) -> Option<Cmp> {
+        use Cmp::*;
+        Some(match self {
+            Ne => Ne,
+            LtU => GtU,
+            LtS => GtS,
+            LeU => GeU,
+            LeS => GeS,
+            GtU => LtU,
+            GtS => LtS,
+            GeU => LeU,
+            GeS => LeS,
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Sym {
+    Top,
+    Val(Affine),
+    Cmp(Cmp, Affine, Affine),
+}
+
+/// How the loop continues: `IV + step` compared with `bound` after each
+/// iteration.
+#[derive(Clone, Debug)]
+pub enum Exit {
+    /// Continues while `IV + step != bound` (either sign of step).
+    Ne,
+    /// Continues while `IV + step < bound` (`inclusive`: `<=`), step > 0.
+    Below { signed: bool, inclusive: bool },
+    /// Continues while `IV + step > bound` (`inclusive`: `>=`), step < 0.
+    Above { signed: bool, inclusive: bool },
+}
+
+/// Accesses of one memory whose addresses differ only in their constant.
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub memory: u32,
+    /// The address without its constant: entry terms and `iv_coef · IV`.
+    pub entry_terms: BTreeMap<Var, i64>,
+    pub iv_coef: i64,
+    /// The smallest constant, and the largest constant + offset + width.
+    pub min_konst: i64,
+    pub max_end: i64,
+}
+
+/// What the rewrite needs to version one loop.
+#[derive(Clone, Debug)]
+pub struct LoopPlan {
+    /// Index (in the function's operators) of the loop's `end`.
+    pub end: usize,
+    pub iv: u32,
+    pub step: i64,
+    pub exit: Exit,
+    /// The bound, as an i32 expression over entry locals.
+    pub bound: Affine,
+    pub groups: Vec<Group>,
+    /// Operator indices of the accesses the pre-check proves.
+    pub proven: BTreeSet<usize>,
+}
+
+/// Function and type arities for calls (the rest of the operators carry
+/// their own).
+pub struct Arity<'a> {
+    /// (params, results) of each type index (`None` for non-function types).
+    pub types: &'a [Option<(u32, u32)>],
+    /// Type index of every function, imported ones first.
+    pub functions: &'a [u32],
+}
+
+struct NoModule;
+
+impl wasmparser::ModuleArity for NoModule {
+    fn sub_type_at(&self, _: u32) -> Option<&wasmparser::SubType> {
+        None
+    }
+    fn tag_type_arity(&self, _: u32) -> Option<(u32, u32)> {
+        None
+    }
+    fn type_index_of_function(&self, _: u32) -> Option<u32> {
+        None
+    }
+    fn func_type_of_cont_type(&self, _: &wasmparser::ContType) -> Option<&wasmparser::FuncType> {
+        None
+    }
+    fn sub_type_of_ref_type(&self, _: &wasmparser::RefType) -> Option<&wasmparser::SubType> {
+        None
+    }
+    fn control_stack_height(&self) -> u32 {
+        0
+    }
+    fn label_block(&self, _: u32) -> Option<(wasmparser::BlockType, wasmparser::FrameKind)> {
+        None
+    }
+}
+
+impl Arity<'_> {
+    fn of(&self, op: &Operator) -> Option<(u32, u32)> {
+        match *op {
+            Operator::Call { function_index } => self.types.get(*self.functions.get(function_index as usize)? as usize).copied().flatten(),
+            Operator::CallIndirect { type_index, .. } => {
+                let (p, r) = self.types.get(type_index as usize).copied().flatten()?;
+                Some((p + 1, r))
+            }
+            _ => op.operator_arity(&NoModule),
+        }
+    }
+}
+
+/// The innermost loops worth versioning, by the index of their `loop`
+/// operator. `provable(op)`: whether a proof could help the access at this
+/// operator (code.rs decides: it knows the slots).
+pub fn plan(ops: &[Operator], arity: &Arity, provable: &dyn Fn(&Operator) -> bool) -> BTreeMap<usize, LoopPlan> {
+    let mut plans = BTreeMap::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut inner: Vec<bool> = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        match op {
+            Operator::Block { .. } | Operator::If { .. } | Operator::Try { .. } | Operator::TryTable { .. } => {
+                open.push(usize::MAX);
+                inner.push(false);
+            }
+            Operator::Loop { .. } => {
+                // Every loop around this one has a loop inside.
+                for (o, has) in open.iter().zip(inner.iter_mut()) {
+                    if *o != usize::MAX {
+                        *has = true;
+                    }
+                }
+                open.push(i);
+                inner.push(false);
+            }
+            Operator::End => {
+                if let (Some(start), Some(has_loop)) = (open.pop(), inner.pop()) {
+                    if start != usize::MAX && !has_loop {
+                        if let Some(p) = plan_loop(ops, start, i, arity, provable) {
+                            plans.insert(start, p);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    plans
+}
+
+struct Frame {
+    height: usize,
+    results: usize,
+    /// Locals as they were when the frame opened (restored at `else`).
+    saved: BTreeMap<u32, Sym>,
+    written: BTreeSet<u32>,
+    /// Whether the code around the frame is unreachable.
+    parent_dead: bool,
+}
+
+struct Sim<'a> {
+    /// Locals the loop writes, with their value now (absent: unknown, i.e.
+    /// still the previous iteration's).
+    locals: BTreeMap<u32, Sym>,
+    written: &'a BTreeSet<u32>,
+    ivs: &'a BTreeSet<u32>,
+}
+
+impl Sim<'_> {
+    fn read(&self, l: u32) -> Sym {
+        if !self.written.contains(&l) {
+            return Sym::Val(Affine::var(Var::Entry(l)));
+        }
+        match self.locals.get(&l) {
+            Some(s) => s.clone(),
+            None if self.ivs.contains(&l) => Sym::Val(Affine::var(Var::Iv(l))),
+            None => Sym::Top,
+        }
+    }
+}
+
+fn block_arity(ty: &BlockType) -> Option<(usize, usize)> {
+    match ty {
+        BlockType::Empty => Some((0, 0)),
+        BlockType::Type(_) => Some((0, 1)),
+        BlockType::FuncType(_) => None,
+    }
+}
+
+fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable: &dyn Fn(&Operator) -> bool) -> Option<LoopPlan> {
+    let Operator::Loop { blockty: BlockType::Empty } = ops[start] else { return None };
+    if end < start + 2 || !matches!(ops[end - 1], Operator::BrIf { relative_depth: 0 }) {
+        return None;
+    }
+    let body = &ops[start + 1..end];
+    // Pass 1: the locals the loop writes, the candidates for the induction
+    // variable (written once, at the loop's top level), and the shape.
+    let mut writes: BTreeMap<u32, (usize, bool)> = BTreeMap::new();
+    let mut depth = 0u32;
+    let mut any_access = false;
+    for (k, op) in body.iter().enumerate() {
+        let top_level = depth == 0;
+        match *op {
+            Operator::Block { .. } | Operator::If { .. } => depth += 1,
+            Operator::End => depth -= 1,
+            Operator::Else => {}
+            Operator::Br { relative_depth } | Operator::BrIf { relative_depth } => {
+                if relative_depth == depth && k != body.len() - 1 {
+                    return None; // another way back to the loop
+                }
+            }
+            Operator::BrTable { ref targets } => {
+                for t in targets.targets().chain(std::iter::once(Ok(targets.default()))) {
+                    if t.ok()? == depth {
+                        return None;
+                    }
+                }
+            }
+            Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
+                let e = writes.entry(local_index).or_insert((0, top_level));
+                e.0 += 1;
+                e.1 &= top_level;
+            }
+            Operator::Loop { .. }
+            | Operator::Try { .. }
+            | Operator::TryTable { .. }
+            | Operator::Catch { .. }
+            | Operator::CatchAll
+            | Operator::Delegate { .. }
+            | Operator::Rethrow { .. }
+            | Operator::BrOnNull { .. }
+            | Operator::BrOnNonNull { .. }
+            | Operator::BrOnCast { .. }
+            | Operator::BrOnCastFail { .. } => return None,
+            _ => {
+                if access(op).is_some() && provable(op) {
+                    any_access = true;
+                }
+            }
+        }
+    }
+    if !any_access {
+        return None;
+    }
+    let written: BTreeSet<u32> = writes.keys().copied().collect();
+    let mut ivs: BTreeSet<u32> = writes.iter().filter(|(_, &(n, top))| n == 1 && top).map(|(&l, _)| l).collect();
+    // Pass 2: simulate one iteration; a candidate whose write is not
+    // `IV + c` is dropped and the simulation runs again.
+    for _ in 0..=ivs.len() {
+        match simulate(body, start + 1, &written, &ivs, arity, provable) {
+            Outcome::Bail => return None,
+            Outcome::NotIv(l) => {
+                ivs.remove(&l);
+            }
+            Outcome::Done { steps, condition, accesses } => return finish(end, steps, condition, accesses),
+        }
+    }
+    None
+}
+
+enum Outcome {
+    Bail,
+    NotIv(u32),
+    Done { steps: BTreeMap<u32, i64>, condition: Sym, accesses: Vec<(usize, u32, Affine, i64)> },
+}
+
+fn simulate(body: &[Operator], first: usize, written: &BTreeSet<u32>, ivs: &BTreeSet<u32>, arity: &Arity, provable: &dyn Fn(&Operator) -> bool) -> Outcome {
+    let mut sim = Sim { locals: BTreeMap::new(), written, ivs };
+    let mut stack: Vec<Sym> = Vec::new();
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut dead = false;
+    let mut steps = BTreeMap::new();
+    let mut accesses = Vec::new();
+    let last = body.len() - 1;
+    macro_rules! pop {
+        () => {
+            match stack.pop() {
+                Some(s) => s,
+                None => return Outcome::Bail,
+            }
+        };
+    }
+    for (k, op) in body.iter().enumerate() {
+        if k == last {
+            // The loop's own br_if 0: its condition.
+            if dead || !frames.is_empty() {
+                return Outcome::Bail;
+            }
+            let condition = pop!();
+            return Outcome::Done { steps, condition, accesses };
+        }
+        // Control structure is followed in dead code too.
+        match op {
+            Operator::Block { blockty } | Operator::If { blockty } => {
+                let Some((params, results)) = block_arity(blockty) else { return Outcome::Bail };
+                if !dead && matches!(op, Operator::If { .. }) {
+                    pop!();
+                }
+                frames.push(Frame {
+                    height: stack.len().saturating_sub(params),
+                    results,
+                    saved: sim.locals.clone(),
+                    written: BTreeSet::new(),
+                    parent_dead: dead,
+                });
+                continue;
+            }
+            Operator::Else => {
+                let Some(f) = frames.last_mut() else { return Outcome::Bail };
+                stack.truncate(f.height);
+                sim.locals = f.saved.clone();
+                dead = f.parent_dead;
+                continue;
+            }
+            Operator::End => {
+                let Some(f) = frames.pop() else { return Outcome::Bail };
+                stack.truncate(f.height);
+                stack.extend(std::iter::repeat_n(Sym::Top, f.results));
+                sim.locals = f.saved;
+                for l in &f.written {
+                    sim.locals.remove(l);
+                    if let Some(p) = frames.last_mut() {
+                        p.written.insert(*l);
+                    }
+                }
+                dead = f.parent_dead;
+                continue;
+            }
+            _ => {}
+        }
+        if dead {
+            continue;
+        }
+        match *op {
+            Operator::I32Const { value } => stack.push(Sym::Val(Affine::konst(i64::from(value)))),
+            Operator::LocalGet { local_index } => stack.push(sim.read(local_index)),
+            Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
+                let v = pop!();
+                if matches!(op, Operator::LocalTee { .. }) {
+                    stack.push(v.clone());
+                }
+                if ivs.contains(&local_index) {
+                    // Its one write, at the top level: must be IV + c.
+                    let step = match &v {
+                        Sym::Val(a) if a.terms.len() == 1 && a.terms.get(&Var::Iv(local_index)) == Some(&1) && a.konst != 0 => a.konst,
+                        _ => return Outcome::NotIv(local_index),
+                    };
+                    steps.insert(local_index, step);
+                }
+                sim.locals.insert(local_index, v);
+                if let Some(f) = frames.last_mut() {
+                    f.written.insert(local_index);
+                }
+            }
+            Operator::I32Add | Operator::I32Sub | Operator::I32Mul | Operator::I32Shl => {
+                let b = pop!();
+                let a = pop!();
+                let r = match (op, &a, &b) {
+                    (Operator::I32Add, Sym::Val(x), Sym::Val(y)) => x.add(y, 1),
+                    (Operator::I32Sub, Sym::Val(x), Sym::Val(y)) => x.add(y, -1),
+                    (Operator::I32Mul, Sym::Val(x), Sym::Val(y)) => match (x.as_konst(), y.as_konst()) {
+                        (_, Some(k)) if k.abs() <= MAX_COEF => x.scale(k),
+                        (Some(k), _) if k.abs() <= MAX_COEF => y.scale(k),
+                        _ => None,
+                    },
+                    (Operator::I32Shl, Sym::Val(x), Sym::Val(y)) => match y.as_konst() {
+                        Some(k) if (k & 31) <= 24 => x.scale(1 << (k & 31)),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                stack.push(r.map_or(Sym::Top, Sym::Val));
+            }
+            Operator::I32Ne | Operator::I32LtU | Operator::I32LtS | Operator::I32LeU | Operator::I32LeS | Operator::I32GtU | Operator::I32GtS | Operator::I32GeU | Operator::I32GeS => {
+                let b = pop!();
+                let a = pop!();
+                let cmp = match op {
+                    Operator::I32Ne => Cmp::Ne,
+                    Operator::I32LtU => Cmp::LtU,
+                    Operator::I32LtS => Cmp::LtS,
+                    Operator::I32LeU => Cmp::LeU,
+                    Operator::I32LeS => Cmp::LeS,
+                    Operator::I32GtU => Cmp::GtU,
+                    Operator::I32GtS => Cmp::GtS,
+                    Operator::I32GeU => Cmp::GeU,
+                    _ => Cmp::GeS,
+                };
+                stack.push(match (a, b) {
+                    (Sym::Val(x), Sym::Val(y)) => Sym::Cmp(cmp, x, y),
+                    _ => Sym::Top,
+                });
+            }
+            Operator::Br { .. } | Operator::BrTable { .. } | Operator::Return | Operator::Unreachable | Operator::Throw { .. } | Operator::ThrowRef | Operator::ReturnCall { .. } | Operator::ReturnCallIndirect { .. } => {
+                dead = true;
+            }
+            _ => {
+                if let Some(a) = access(op) {
+                    let address_at = stack.len().checked_sub(1 + a.above.len());
+                    let Some(address_at) = address_at else { return Outcome::Bail };
+                    if provable(op) {
+                        if let Sym::Val(addr) = &stack[address_at] {
+                            accesses.push((first + k, a.memory, addr.clone(), (a.memarg.offset + a.width) as i64));
+                        }
+                    }
+                }
+                let Some((params, results)) = arity.of(op) else { return Outcome::Bail };
+                if stack.len() < params as usize {
+                    return Outcome::Bail;
+                }
+                stack.truncate(stack.len() - params as usize);
+                stack.extend(std::iter::repeat_n(Sym::Top, results as usize));
+            }
+        }
+    }
+    Outcome::Bail
+}
+
+fn finish(end: usize, steps: BTreeMap<u32, i64>, condition: Sym, accesses: Vec<(usize, u32, Affine, i64)>) -> Option<LoopPlan> {
+    // The condition: `br_if X` is `X != 0`.
+    let (cmp, lhs, rhs) = match condition {
+        Sym::Cmp(c, l, r) => (c, l, r),
+        Sym::Val(x) => (Cmp::Ne, x, Affine::konst(0)),
+        Sym::Top => return None,
+    };
+    // Normalize to `IV + step OP bound`, the bound free of induction terms.
+    let (cmp, ivside, bound) = if rhs.has_iv() { (cmp.swapped()?, rhs, lhs) } else { (cmp, lhs, rhs) };
+    if bound.has_iv() || ivside.terms.len() != 1 {
+        return None;
+    }
+    let (&Var::Iv(iv), &1) = ivside.terms.iter().next()? else { return None };
+    let step = *steps.get(&iv)?;
+    if ivside.konst != step {
+        return None; // compares something other than the updated IV
+    }
+    let exit = match cmp {
+        Cmp::Ne => Exit::Ne,
+        Cmp::LtU | Cmp::LeU | Cmp::LtS | Cmp::LeS if step > 0 => {
+            Exit::Below { signed: matches!(cmp, Cmp::LtS | Cmp::LeS), inclusive: matches!(cmp, Cmp::LeU | Cmp::LeS) }
+        }
+        Cmp::GtU | Cmp::GeU | Cmp::GtS | Cmp::GeS if step < 0 => {
+            Exit::Above { signed: matches!(cmp, Cmp::GtS | Cmp::GeS), inclusive: matches!(cmp, Cmp::GeU | Cmp::GeS) }
+        }
+        _ => return None,
+    };
+    let mut groups: Vec<Group> = Vec::new();
+    let mut proven = BTreeSet::new();
+    for (index, memory, addr, end_bytes) in accesses {
+        let Some(iv_coef) = addr.iv_coef(iv) else { continue };
+        let entry_terms = addr.entry_part().terms;
+        proven.insert(index);
+        match groups.iter_mut().find(|g| g.memory == memory && g.iv_coef == iv_coef && g.entry_terms == entry_terms) {
+            Some(g) => {
+                g.min_konst = g.min_konst.min(addr.konst);
+                g.max_end = g.max_end.max(addr.konst + end_bytes);
+            }
+            None => groups.push(Group { memory, entry_terms, iv_coef, min_konst: addr.konst, max_end: addr.konst + end_bytes }),
+        }
+    }
+    if proven.is_empty() {
+        return None;
+    }
+    Some(LoopPlan { end, iv, step, exit, bound, groups, proven })
+}
