@@ -353,6 +353,11 @@ const LOOPS: &str = r#"
       (i32.store $m1 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))) (local.get $i))
       (i32.store8 $m2 offset=3 (i32.add (local.get $p) (local.get $i)) (local.get $i))
       (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "up_to_zero") (param $p i32) (param $i i32)
+    ;; Counts up from a negative $i to 0, as LLVM writes some loops.
+    (loop $l
+      (i32.store8 $m2 offset=7 (i32.add (local.get $p) (local.get $i)) (local.get $i))
+      (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 1))))))
   (func (export "up_step3_ne") (param $p i32) (param $n i32) (local $i i32)
     (loop $l
       (i32.store8 $m1 (i32.add (local.get $p) (local.get $i)) (local.get $i))
@@ -397,6 +402,25 @@ const LOOPS: &str = r#"
     (loop $l
       (drop (i32.atomic.rmw.add $m1 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2))) (i32.const 1)))
       (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "pairs") (param $p i32) (param $prev i32) (param $n i32) (local $i i32) (local $b i32) (local $k i32)
+    ;; $prev is carried from one iteration to the next, always a byte: the
+    ;; counter's address is bounded by a byte and 6 bits.
+    (loop $l
+      (local.set $b (i32.load8_u $m1 (i32.add (local.get $p) (local.get $i))))
+      (local.set $k (i32.shl (i32.or (i32.shl (local.get $prev) (i32.const 6)) (i32.and (local.get $b) (i32.const 63))) (i32.const 2)))
+      (i32.store $m2 (local.get $k) (i32.add (i32.load $m2 (local.get $k)) (i32.const 1)))
+      (local.set $prev (local.get $b))
+      (br_if $l (i32.lt_s (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "probe") (param $s i32) (result i32)
+    ;; Not a counted loop: $s wraps at 1024, and the loop ends on a load
+    ;; (or at 1023).
+    (block $found
+      (loop $l
+        (br_if $found (i32.eqz (i32.load $m2 (i32.shl (local.get $s) (i32.const 2)))))
+        (br_if $found (i32.eq (local.get $s) (i32.const 1023)))
+        (local.set $s (i32.and (i32.add (local.get $s) (i32.const 1)) (i32.const 1023)))
+        (br $l)))
+    (local.get $s))
   (func (export "sum") (param $mem i32) (param $p i32) (param $n i32) (result i32) (local $i i32) (local $s i32)
     (loop $l
       (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31))
@@ -423,6 +447,13 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
         ("sum", &[1, page - 36, 16]),
         ("up_ne", &[100, 0]),
         ("sum", &[0, 100, 400]),
+        ("up_to_zero", &[100, -50]),
+        ("up_to_zero", &[7, -7]),
+        ("up_to_zero", &[0, -7]),
+        ("up_to_zero", &[65536 + 20, -50]),
+        ("up_to_zero", &[65536 + 30, -1]),
+        ("sum", &[1, 0, 128]),
+        ("sum", &[1, 65536 - 64, 64]),
         ("up_step3_ne", &[0, 30]),
         ("up_step3_ne", &[0, 31]),
         ("sum", &[0, 0, 64]),
@@ -462,6 +493,16 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
         ("grows_inside", &[2 * page - 4, 10]),
         ("grows_inside", &[3 * page - 4, 10]),
         ("sum", &[0, 3 * page - 40, 40]),
+        ("up_ne", &[0, 300]),
+        ("pairs", &[0, 255, 300]),
+        ("pairs", &[0, 0, 300]),
+        ("pairs", &[0, 256, 300]),
+        ("sum", &[1, 65536 - 64, 64]),
+        ("sum", &[1, 0, 64]),
+        ("probe", &[1000]),
+        ("probe", &[5000]),
+        ("probe", &[16383]),
+        ("probe", &[16384]),
         ("atomic_up", &[0, 16]),
         ("atomic_up", &[1, 2]),
         ("atomic_up", &[3 * page - 8, 3]),
@@ -475,6 +516,11 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
     assert_eq!(at("up_ne", &[page - 36, 10]), &oob);
     assert_eq!(at("up_ne", &[100, 0]), &oob);
     assert_eq!(at("up_step3_ne", &[0, 31]), &oob);
+    assert_eq!(at("up_to_zero", &[100, -50]), &Outcome::Returned(vec![]));
+    assert_eq!(at("up_to_zero", &[7, -7]), &Outcome::Returned(vec![]));
+    // The address wraps to 2^32 - 7; with the offset that is past 4 GiB.
+    assert_eq!(at("up_to_zero", &[0, -7]), &oob);
+    assert_eq!(at("up_to_zero", &[65536 + 20, -50]), &oob);
     assert_eq!(at("up_lt_u", &[page - 20, 0, 11]), &oob);
     assert_eq!(at("down_to_zero", &[page - 100, 100]), &oob);
     assert_eq!(at("down_gt_u", &[page - 100, 100, 0]), &oob);
@@ -483,14 +529,16 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
     assert_eq!(at("grows_inside", &[page - 4, 10]), &Outcome::Returned(vec![]));
     assert_eq!(at("grows_inside", &[2 * page - 4, 10]), &Outcome::Returned(vec![]));
     assert_eq!(at("grows_inside", &[3 * page - 4, 10]), &oob);
+    assert_eq!(at("pairs", &[0, 256, 300]), &oob);
+    assert_eq!(at("probe", &[16384]), &oob);
     assert_eq!(at("atomic_up", &[1, 2]), &Outcome::Trapped(Trap::HeapMisaligned));
     assert_eq!(at("atomic_up", &[3 * page - 8, 3]), &oob);
 }
 
 #[test]
 fn counted_loops_are_versioned() {
-    // Every loop of LOOPS has the counted shape: after lowering, each
-    // function has its loop twice (with and without checks), whichever
+    // Every loop of LOOPS has a shape the pre-check knows: after lowering,
+    // each function has its loop twice (with and without checks), whichever
     // memory is on top.
     let original = wat::parse_str(LOOPS).unwrap();
     for top in 0..3 {
@@ -507,6 +555,6 @@ fn counted_loops_are_versioned() {
             }
         }
         // The module's own functions (size1 has none); helpers come after.
-        assert_eq!(&loops_per_function[..12], &[2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0], "top memory {top}");
+        assert_eq!(&loops_per_function[..15], &[2; 15][..14].iter().copied().chain([0]).collect::<Vec<_>>()[..], "top memory {top}");
     }
 }

@@ -164,6 +164,34 @@ impl Code {
     fn precheck(&mut self, cx: &Context, plan: &LoopPlan, scratch: &mut Scratch) -> Result<()> {
         use Instruction::*;
         let [l0, y, lo, hi] = [1, 2, 3, 4].map(|k| scratch.get(ValType::I64, usize::MAX - k));
+        match &plan.counted {
+            Some(c) => self.counted_range(c, [l0, y, lo, hi])?,
+            None => self.push(I32Const(1)),
+        }
+        for (&local, &max) in &plan.ranged {
+            self.extend([LocalGet(local), I64ExtendI32U, I64Const(max), I64LeU, I32And]);
+        }
+        for g in &plan.groups {
+            let iv = |v| (plan.counted.is_some() && g.iv_coef != 0).then_some((g.iv_coef, v));
+            let (at_low, at_high) = if g.iv_coef >= 0 { (lo, hi) } else { (hi, lo) };
+            let slot = &cx.layout.slots[g.memory as usize];
+            // The lowest address is not negative ...
+            self.affine_i64(&g.entry_terms, g.min_konst, iv(at_low));
+            self.extend([I64Const(0), I64GeS, I32And]);
+            // ... and the highest access ends within the memory's size.
+            self.affine_i64(&g.entry_terms, g.max_end, iv(at_high));
+            self.size_bytes(cx, slot);
+            self.extend([I64LeS, I32And]);
+        }
+        Ok(())
+    }
+
+    /// Pushes an i32, non-zero when the counted loop `c` ends as its shape
+    /// says, and sets locals `lo` and `hi` to the least and greatest value
+    /// its induction variable has at the start of an iteration.
+    fn counted_range(&mut self, c: &loops::Counted, [l0, y, lo, hi]: [u32; 4]) -> Result<()> {
+        use Instruction::*;
+        let plan = c;
         let signed = matches!(plan.exit, Exit::Below { signed: true, .. } | Exit::Above { signed: true, .. });
         let ext = if signed { I64ExtendI32S } else { I64ExtendI32U };
         // The bound as the loop compares it: an i32, wrapped.
@@ -176,17 +204,23 @@ impl Code {
         let step = plan.step;
         let s = step.abs();
         match plan.exit {
-            Exit::Ne if step > 0 => {
-                // IV runs from l0 up to y - step, if it reaches y exactly.
-                self.extend([LocalGet(l0), LocalGet(y), I64LtU]);
-                self.extend([LocalGet(y), LocalGet(l0), I64Sub, I64Const(s), I64RemU, I64Eqz, I32And]);
-                self.extend([LocalGet(l0), LocalSet(lo), LocalGet(y), I64Const(s), I64Sub, LocalSet(hi)]);
-            }
             Exit::Ne => {
-                // IV runs from l0 down to y + |step|.
-                self.extend([LocalGet(l0), LocalGet(y), I64GtU]);
-                self.extend([LocalGet(l0), LocalGet(y), I64Sub, I64Const(s), I64RemU, I64Eqz, I32And]);
-                self.extend([LocalGet(y), I64Const(s), I64Add, LocalSet(lo), LocalGet(l0), LocalSet(hi)]);
+                // The loop runs D / |step| iterations, D the distance (mod
+                // 2^32) from l0 to y in the step's direction, if |step|
+                // divides it (otherwise IV steps over y and wraps around).
+                // IV's values are then, unwrapped, a range from l0 taken
+                // zero-extended, or sign-extended when the loop passes 2^32
+                // (LLVM counts some loops up from -n to 0).
+                let (from, to) = if step > 0 { (l0, y) } else { (y, l0) };
+                self.extend([LocalGet(to), LocalGet(from), I64Sub, I64Const(0xffff_ffff), I64And, LocalTee(hi), I64Const(0), I64Ne]);
+                self.extend([LocalGet(hi), I64Const(s), I64RemU, I64Eqz, I32And]);
+                let wraps_not = if step > 0 { I64LtU } else { I64GtU };
+                self.extend([LocalGet(l0), LocalGet(l0), I32WrapI64, I64ExtendI32S, LocalGet(l0), LocalGet(y), wraps_not, Select, LocalSet(l0)]);
+                if step > 0 {
+                    self.extend([LocalGet(l0), LocalSet(lo), LocalGet(l0), LocalGet(hi), I64Add, I64Const(s), I64Sub, LocalSet(hi)]);
+                } else {
+                    self.extend([LocalGet(l0), LocalGet(hi), I64Sub, I64Const(s), I64Add, LocalSet(lo), LocalGet(l0), LocalSet(hi)]);
+                }
             }
             Exit::Below { signed, inclusive } => {
                 // Every iteration after the first starts below the bound, so
@@ -212,17 +246,6 @@ impl Code {
                     self.extend([LocalGet(l0), I64Const(0), I64GeS, I32And]);
                 }
             }
-        }
-        for g in &plan.groups {
-            let (at_low, at_high) = if g.iv_coef >= 0 { (lo, hi) } else { (hi, lo) };
-            let slot = &cx.layout.slots[g.memory as usize];
-            // The lowest address is not negative ...
-            self.affine_i64(&g.entry_terms, g.min_konst, Some((g.iv_coef, at_low)));
-            self.extend([I64Const(0), I64GeS, I32And]);
-            // ... and the highest access ends within the memory's size.
-            self.affine_i64(&g.entry_terms, g.max_end, Some((g.iv_coef, at_high)));
-            self.size_bytes(cx, slot);
-            self.extend([I64LeS, I32And]);
         }
         Ok(())
     }

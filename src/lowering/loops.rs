@@ -49,12 +49,14 @@ pub enum Var {
     Iv(u32),
 }
 
-/// `konst + Σ coef · var` over unwrapped integers; congruent (mod 2^32) to
-/// the i32 value it stands for.
+/// `konst + Σ coef · var + r` over unwrapped integers, `r` an unknown in
+/// `[lo, hi]`; congruent (mod 2^32) to the i32 value it stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Affine {
     pub konst: i64,
     pub terms: BTreeMap<Var, i64>,
+    pub lo: i64,
+    pub hi: i64,
 }
 
 /// Bounds that keep every pre-check computation far from i64 overflow
@@ -65,18 +67,37 @@ const MAX_TERMS: usize = 6;
 
 impl Affine {
     fn konst(k: i64) -> Affine {
-        Affine { konst: k, terms: BTreeMap::new() }
+        Affine { konst: k, terms: BTreeMap::new(), lo: 0, hi: 0 }
     }
     fn var(v: Var) -> Affine {
-        Affine { konst: 0, terms: BTreeMap::from([(v, 1)]) }
+        Affine { konst: 0, terms: BTreeMap::from([(v, 1)]), lo: 0, hi: 0 }
+    }
+    /// Some value in `[lo, hi]`, both within [0, 2^32).
+    fn range(lo: i64, hi: i64) -> Affine {
+        Affine { konst: 0, terms: BTreeMap::new(), lo, hi }
     }
     fn checked(self) -> Option<Affine> {
-        let ok = self.konst.abs() <= MAX_KONST && self.terms.len() <= MAX_TERMS && self.terms.values().all(|c| c.abs() <= MAX_COEF);
+        let small = |v: i64| v.abs() <= MAX_KONST;
+        let ok = small(self.konst) && small(self.lo) && small(self.hi) && self.terms.len() <= MAX_TERMS && self.terms.values().all(|c| c.abs() <= MAX_COEF);
         ok.then_some(self)
+    }
+    /// The bounds of the i32 value, when it is known to lie in them: a form
+    /// without variables whose unwrapped values are all in [0, 2^32) (then
+    /// they are the wrapped values too).
+    fn real_range(&self) -> Option<(i64, i64)> {
+        let (lo, hi) = (self.konst + self.lo, self.konst + self.hi);
+        (self.terms.is_empty() && lo >= 0 && hi < 1 << 32).then_some((lo, hi))
     }
     fn add(&self, other: &Affine, sign: i64) -> Option<Affine> {
         let mut out = self.clone();
         out.konst = out.konst.checked_add(other.konst.checked_mul(sign)?)?;
+        if sign > 0 {
+            out.lo += other.lo;
+            out.hi += other.hi;
+        } else {
+            out.lo -= other.hi;
+            out.hi -= other.lo;
+        }
         for (&v, &c) in &other.terms {
             let e = out.terms.entry(v).or_insert(0);
             *e = e.checked_add(c.checked_mul(sign)?)?;
@@ -91,10 +112,14 @@ impl Affine {
             return Some(Affine::konst(0));
         }
         let terms = self.terms.iter().map(|(&v, &c)| Some((v, c.checked_mul(by)?))).collect::<Option<_>>()?;
-        Affine { konst: self.konst.checked_mul(by)?, terms }.checked()
+        let (a, b) = (self.lo.checked_mul(by)?, self.hi.checked_mul(by)?);
+        Affine { konst: self.konst.checked_mul(by)?, terms, lo: a.min(b), hi: a.max(b) }.checked()
     }
     fn as_konst(&self) -> Option<i64> {
-        self.terms.is_empty().then_some(self.konst)
+        (self.terms.is_empty() && self.lo == 0 && self.hi == 0).then_some(self.konst)
+    }
+    fn exact(&self) -> bool {
+        self.lo == 0 && self.hi == 0
     }
     fn has_iv(&self) -> bool {
         self.terms.keys().any(|v| matches!(v, Var::Iv(_)))
@@ -113,7 +138,7 @@ impl Affine {
     }
     /// The form without its induction-variable term.
     pub fn entry_part(&self) -> Affine {
-        Affine { konst: self.konst, terms: self.terms.iter().filter(|(v, _)| matches!(v, Var::Entry(_))).map(|(&v, &c)| (v, c)).collect() }
+        Affine { terms: self.terms.iter().filter(|(v, _)| matches!(v, Var::Entry(_))).map(|(&v, &c)| (v, c)).collect(), ..self.clone() }
     }
 }
 
@@ -178,16 +203,29 @@ pub struct Group {
     pub max_end: i64,
 }
 
-/// What the rewrite needs to version one loop.
+/// The induction variable of a counted loop and how the loop ends.
 #[derive(Clone, Debug)]
-pub struct LoopPlan {
-    /// Index (in the function's operators) of the loop's `end`.
-    pub end: usize,
+pub struct Counted {
     pub iv: u32,
     pub step: i64,
     pub exit: Exit,
     /// The bound, as an i32 expression over entry locals.
     pub bound: Affine,
+}
+
+/// What the rewrite needs to version one loop.
+#[derive(Clone, Debug)]
+pub struct LoopPlan {
+    /// Index (in the function's operators) of the loop's `end`.
+    pub end: usize,
+    /// `None` for a loop of another shape: then only addresses that do not
+    /// change from one iteration to the next (but for bounded parts) are
+    /// proven.
+    pub counted: Option<Counted>,
+    /// Locals the loop writes only with values in `[0, R]`: at loop entry
+    /// the pre-check requires the same of their value, so they stay in
+    /// `[0, R]` all through the loop.
+    pub ranged: BTreeMap<u32, i64>,
     pub groups: Vec<Group>,
     /// Operator indices of the accesses the pre-check proves.
     pub proven: BTreeSet<usize>,
@@ -295,6 +333,7 @@ struct Sim<'a> {
     locals: BTreeMap<u32, Sym>,
     written: &'a BTreeSet<u32>,
     ivs: &'a BTreeSet<u32>,
+    ranged: &'a BTreeMap<u32, i64>,
 }
 
 impl Sim<'_> {
@@ -305,7 +344,10 @@ impl Sim<'_> {
         match self.locals.get(&l) {
             Some(s) => s.clone(),
             None if self.ivs.contains(&l) => Sym::Val(Affine::var(Var::Iv(l))),
-            None => Sym::Top,
+            None => match self.ranged.get(&l) {
+                Some(&r) => Sym::Val(Affine::range(0, r)),
+                None => Sym::Top,
+            },
         }
     }
 }
@@ -318,32 +360,39 @@ fn block_arity(ty: &BlockType) -> Option<(usize, usize)> {
     }
 }
 
+/// What the i32 result of a load is known to be.
+fn loaded_range(op: &Operator) -> Option<i64> {
+    Some(match op {
+        Operator::I32Load8U { .. } | Operator::I32AtomicLoad8U { .. } => 0xff,
+        Operator::I32Load16U { .. } | Operator::I32AtomicLoad16U { .. } => 0xffff,
+        _ => return None,
+    })
+}
+
 fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable: &dyn Fn(&Operator) -> bool) -> Option<LoopPlan> {
     let Operator::Loop { blockty: BlockType::Empty } = ops[start] else { return None };
-    if end < start + 2 || !matches!(ops[end - 1], Operator::BrIf { relative_depth: 0 }) {
-        return None;
-    }
     let body = &ops[start + 1..end];
     // Pass 1: the locals the loop writes, the candidates for the induction
     // variable (written once, at the loop's top level), and the shape.
     let mut writes: BTreeMap<u32, (usize, bool)> = BTreeMap::new();
     let mut depth = 0u32;
     let mut any_access = false;
+    let mut other_back_edge = false;
     for (k, op) in body.iter().enumerate() {
         let top_level = depth == 0;
         match *op {
             Operator::Block { .. } | Operator::If { .. } => depth += 1,
-            Operator::End => depth -= 1,
+            Operator::End => depth = depth.checked_sub(1)?,
             Operator::Else => {}
             Operator::Br { relative_depth } | Operator::BrIf { relative_depth } => {
-                if relative_depth == depth && k != body.len() - 1 {
-                    return None; // another way back to the loop
+                if relative_depth == depth && !(k + 1 == body.len() && matches!(op, Operator::BrIf { .. })) {
+                    other_back_edge = true;
                 }
             }
             Operator::BrTable { ref targets } => {
                 for t in targets.targets().chain(std::iter::once(Ok(targets.default()))) {
                     if t.ok()? == depth {
-                        return None;
+                        other_back_edge = true;
                     }
                 }
             }
@@ -373,17 +422,34 @@ fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable
     if !any_access {
         return None;
     }
+    let counted_shape = !other_back_edge && matches!(body.last(), Some(Operator::BrIf { relative_depth: 0 }));
     let written: BTreeSet<u32> = writes.keys().copied().collect();
-    let mut ivs: BTreeSet<u32> = writes.iter().filter(|(_, &(n, top))| n == 1 && top).map(|(&l, _)| l).collect();
-    // Pass 2: simulate one iteration; a candidate whose write is not
-    // `IV + c` is dropped and the simulation runs again.
-    for _ in 0..=ivs.len() {
-        match simulate(body, start + 1, &written, &ivs, arity, provable) {
+    let mut ivs: BTreeSet<u32> = if counted_shape { writes.iter().filter(|(_, &(n, top))| n == 1 && top).map(|(&l, _)| l).collect() } else { BTreeSet::new() };
+    let mut ranged: BTreeMap<u32, i64> = BTreeMap::new();
+    let mut guessed = false;
+    // Pass 2: simulate one iteration. A candidate induction variable whose
+    // write is not `IV + c`, or a local assumed bounded that gets another
+    // value, is dropped and the simulation runs again; the first run also
+    // proposes the bounded locals.
+    for _ in 0..=(ivs.len() + written.len() + 1) {
+        let sim = Sim { locals: BTreeMap::new(), written: &written, ivs: &ivs, ranged: &ranged };
+        match simulate(sim, body, start + 1, counted_shape, arity, provable) {
             Outcome::Bail => return None,
-            Outcome::NotIv(l) => {
+            Outcome::Drop(l) => {
                 ivs.remove(&l);
+                ranged.remove(&l);
             }
-            Outcome::Done { steps, condition, accesses } => return finish(end, steps, condition, accesses),
+            Outcome::Done { steps, condition, accesses, bounded } => {
+                if !guessed {
+                    guessed = true;
+                    let proposed: BTreeMap<u32, i64> = bounded.into_iter().filter(|(l, r)| r.is_some() && !ivs.contains(l)).map(|(l, r)| (l, r.unwrap())).collect();
+                    if !proposed.is_empty() {
+                        ranged = proposed;
+                        continue;
+                    }
+                }
+                return finish(end, steps, condition, accesses, ranged);
+            }
         }
     }
     None
@@ -391,17 +457,25 @@ fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable
 
 enum Outcome {
     Bail,
-    NotIv(u32),
-    Done { steps: BTreeMap<u32, i64>, condition: Sym, accesses: Vec<(usize, u32, Affine, i64)> },
+    /// This local is not what it was assumed to be.
+    Drop(u32),
+    Done {
+        steps: BTreeMap<u32, i64>,
+        condition: Option<Sym>,
+        accesses: Vec<(usize, u32, Affine, i64)>,
+        /// For each local the loop writes: the largest value written, if
+        /// every write is a value in [0, R].
+        bounded: BTreeMap<u32, Option<i64>>,
+    },
 }
 
-fn simulate(body: &[Operator], first: usize, written: &BTreeSet<u32>, ivs: &BTreeSet<u32>, arity: &Arity, provable: &dyn Fn(&Operator) -> bool) -> Outcome {
-    let mut sim = Sim { locals: BTreeMap::new(), written, ivs };
+fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, arity: &Arity, provable: &dyn Fn(&Operator) -> bool) -> Outcome {
     let mut stack: Vec<Sym> = Vec::new();
     let mut frames: Vec<Frame> = Vec::new();
     let mut dead = false;
     let mut steps = BTreeMap::new();
     let mut accesses = Vec::new();
+    let mut bounded: BTreeMap<u32, Option<i64>> = BTreeMap::new();
     let last = body.len() - 1;
     macro_rules! pop {
         () => {
@@ -412,13 +486,13 @@ fn simulate(body: &[Operator], first: usize, written: &BTreeSet<u32>, ivs: &BTre
         };
     }
     for (k, op) in body.iter().enumerate() {
-        if k == last {
+        if k == last && counted_shape {
             // The loop's own br_if 0: its condition.
             if dead || !frames.is_empty() {
                 return Outcome::Bail;
             }
             let condition = pop!();
-            return Outcome::Done { steps, condition, accesses };
+            return Outcome::Done { steps, condition: Some(condition), accesses, bounded };
         }
         // Control structure is followed in dead code too.
         match op {
@@ -427,13 +501,7 @@ fn simulate(body: &[Operator], first: usize, written: &BTreeSet<u32>, ivs: &BTre
                 if !dead && matches!(op, Operator::If { .. }) {
                     pop!();
                 }
-                frames.push(Frame {
-                    height: stack.len().saturating_sub(params),
-                    results,
-                    saved: sim.locals.clone(),
-                    written: BTreeSet::new(),
-                    parent_dead: dead,
-                });
+                frames.push(Frame { height: stack.len().saturating_sub(params), results, saved: sim.locals.clone(), written: BTreeSet::new(), parent_dead: dead });
                 continue;
             }
             Operator::Else => {
@@ -470,35 +538,76 @@ fn simulate(body: &[Operator], first: usize, written: &BTreeSet<u32>, ivs: &BTre
                 if matches!(op, Operator::LocalTee { .. }) {
                     stack.push(v.clone());
                 }
-                if ivs.contains(&local_index) {
+                if sim.ivs.contains(&local_index) {
                     // Its one write, at the top level: must be IV + c.
                     let step = match &v {
-                        Sym::Val(a) if a.terms.len() == 1 && a.terms.get(&Var::Iv(local_index)) == Some(&1) && a.konst != 0 => a.konst,
-                        _ => return Outcome::NotIv(local_index),
+                        Sym::Val(a) if a.exact() && a.terms.len() == 1 && a.terms.get(&Var::Iv(local_index)) == Some(&1) && a.konst != 0 => a.konst,
+                        _ => return Outcome::Drop(local_index),
                     };
                     steps.insert(local_index, step);
                 }
+                let range = match &v {
+                    Sym::Val(a) => a.real_range(),
+                    _ => None,
+                };
+                if let Some(&r) = sim.ranged.get(&local_index) {
+                    if !range.is_some_and(|(_, hi)| hi <= r) {
+                        return Outcome::Drop(local_index);
+                    }
+                }
+                let e = bounded.entry(local_index).or_insert(Some(0));
+                *e = match (*e, range) {
+                    (Some(r), Some((_, hi))) => Some(r.max(hi)),
+                    _ => None,
+                };
                 sim.locals.insert(local_index, v);
                 if let Some(f) = frames.last_mut() {
                     f.written.insert(local_index);
                 }
             }
-            Operator::I32Add | Operator::I32Sub | Operator::I32Mul | Operator::I32Shl => {
+            Operator::I32Add | Operator::I32Sub | Operator::I32Mul | Operator::I32Shl | Operator::I32And | Operator::I32Or | Operator::I32ShrU | Operator::I32RemU => {
                 let b = pop!();
                 let a = pop!();
-                let r = match (op, &a, &b) {
-                    (Operator::I32Add, Sym::Val(x), Sym::Val(y)) => x.add(y, 1),
-                    (Operator::I32Sub, Sym::Val(x), Sym::Val(y)) => x.add(y, -1),
-                    (Operator::I32Mul, Sym::Val(x), Sym::Val(y)) => match (x.as_konst(), y.as_konst()) {
-                        (_, Some(k)) if k.abs() <= MAX_COEF => x.scale(k),
-                        (Some(k), _) if k.abs() <= MAX_COEF => y.scale(k),
+                let (x, y) = match (&a, &b) {
+                    (Sym::Val(x), Sym::Val(y)) => (Some(x), Some(y)),
+                    (Sym::Val(x), _) => (Some(x), None),
+                    (_, Sym::Val(y)) => (None, Some(y)),
+                    _ => (None, None),
+                };
+                let kx = x.and_then(Affine::as_konst);
+                let ky = y.and_then(Affine::as_konst);
+                let rx = x.and_then(Affine::real_range);
+                let ry = y.and_then(Affine::real_range);
+                let r = match op {
+                    Operator::I32Add => x.zip(y).and_then(|(x, y)| x.add(y, 1)),
+                    Operator::I32Sub => x.zip(y).and_then(|(x, y)| x.add(y, -1)),
+                    Operator::I32Mul => match (kx, ky) {
+                        (_, Some(k)) if k.abs() <= MAX_COEF => x.and_then(|x| x.scale(k)),
+                        (Some(k), _) if k.abs() <= MAX_COEF => y.and_then(|y| y.scale(k)),
                         _ => None,
                     },
-                    (Operator::I32Shl, Sym::Val(x), Sym::Val(y)) => match y.as_konst() {
-                        Some(k) if (k & 31) <= 24 => x.scale(1 << (k & 31)),
+                    Operator::I32Shl => match ky {
+                        Some(k) if (k & 31) <= 24 => x.and_then(|x| x.scale(1 << (k & 31))),
                         _ => None,
                     },
-                    _ => None,
+                    // Bit operations on values known exactly (in [0, 2^32)).
+                    Operator::I32And => {
+                        let mask = |k: Option<i64>| k.map(|k| k & 0xffff_ffff);
+                        let his = [mask(kx), mask(ky), rx.map(|r| r.1), ry.map(|r| r.1)];
+                        his.into_iter().flatten().min().map(|hi| Affine::range(0, hi))
+                    }
+                    Operator::I32Or => rx.zip(ry).map(|(a, b)| Affine::range(a.0.max(b.0), (a.1 + b.1).min(0xffff_ffff))),
+                    Operator::I32ShrU => match ky.map(|k| k & 31) {
+                        Some(k) => Some(match rx {
+                            Some((lo, hi)) => Affine::range(lo >> k, hi >> k),
+                            None => Affine::range(0, 0xffff_ffff >> k),
+                        }),
+                        None => None,
+                    },
+                    _ => match ky.map(|k| k & 0xffff_ffff) {
+                        Some(k) if k > 0 => Some(Affine::range(0, k - 1)),
+                        _ => None,
+                    },
                 };
                 stack.push(r.map_or(Sym::Top, Sym::Val));
             }
@@ -521,6 +630,11 @@ fn simulate(body: &[Operator], first: usize, written: &BTreeSet<u32>, ivs: &BTre
                     _ => Sym::Top,
                 });
             }
+            Operator::BrIf { .. } => {
+                // Leaves the loop or a block inside it; the values it
+                // carries stay on the stack when it does not branch.
+                pop!();
+            }
             Operator::Br { .. } | Operator::BrTable { .. } | Operator::Return | Operator::Unreachable | Operator::Throw { .. } | Operator::ThrowRef | Operator::ReturnCall { .. } | Operator::ReturnCallIndirect { .. } => {
                 dead = true;
             }
@@ -539,15 +653,22 @@ fn simulate(body: &[Operator], first: usize, written: &BTreeSet<u32>, ivs: &BTre
                     return Outcome::Bail;
                 }
                 stack.truncate(stack.len() - params as usize);
-                stack.extend(std::iter::repeat_n(Sym::Top, results as usize));
+                match loaded_range(op) {
+                    Some(hi) if results == 1 => stack.push(Sym::Val(Affine::range(0, hi))),
+                    _ => stack.extend(std::iter::repeat_n(Sym::Top, results as usize)),
+                }
             }
         }
     }
-    Outcome::Bail
+    if counted_shape {
+        return Outcome::Bail;
+    }
+    Outcome::Done { steps, condition: None, accesses, bounded }
 }
 
-fn finish(end: usize, steps: BTreeMap<u32, i64>, condition: Sym, accesses: Vec<(usize, u32, Affine, i64)>) -> Option<LoopPlan> {
-    // The condition: `br_if X` is `X != 0`.
+/// The exit of a counted loop, from the condition of its `br_if 0`.
+fn counted(steps: &BTreeMap<u32, i64>, condition: Sym) -> Option<Counted> {
+    // `br_if X` is `X != 0`.
     let (cmp, lhs, rhs) = match condition {
         Sym::Cmp(c, l, r) => (c, l, r),
         Sym::Val(x) => (Cmp::Ne, x, Affine::konst(0)),
@@ -555,7 +676,7 @@ fn finish(end: usize, steps: BTreeMap<u32, i64>, condition: Sym, accesses: Vec<(
     };
     // Normalize to `IV + step OP bound`, the bound free of induction terms.
     let (cmp, ivside, bound) = if rhs.has_iv() { (cmp.swapped()?, rhs, lhs) } else { (cmp, lhs, rhs) };
-    if bound.has_iv() || ivside.terms.len() != 1 {
+    if bound.has_iv() || !bound.exact() || !ivside.exact() || ivside.terms.len() != 1 {
         return None;
     }
     let (&Var::Iv(iv), &1) = ivside.terms.iter().next()? else { return None };
@@ -573,22 +694,35 @@ fn finish(end: usize, steps: BTreeMap<u32, i64>, condition: Sym, accesses: Vec<(
         }
         _ => return None,
     };
+    Some(Counted { iv, step, exit, bound })
+}
+
+fn finish(end: usize, steps: BTreeMap<u32, i64>, condition: Option<Sym>, accesses: Vec<(usize, u32, Affine, i64)>, ranged: BTreeMap<u32, i64>) -> Option<LoopPlan> {
+    let counted = condition.and_then(|c| counted(&steps, c));
     let mut groups: Vec<Group> = Vec::new();
     let mut proven = BTreeSet::new();
     for (index, memory, addr, end_bytes) in accesses {
-        let Some(iv_coef) = addr.iv_coef(iv) else { continue };
+        let iv_coef = match &counted {
+            Some(c) => match addr.iv_coef(c.iv) {
+                Some(coef) => coef,
+                None => continue,
+            },
+            None if addr.has_iv() => continue,
+            None => 0,
+        };
         let entry_terms = addr.entry_part().terms;
         proven.insert(index);
+        let (low, high) = (addr.konst + addr.lo, addr.konst + addr.hi + end_bytes);
         match groups.iter_mut().find(|g| g.memory == memory && g.iv_coef == iv_coef && g.entry_terms == entry_terms) {
             Some(g) => {
-                g.min_konst = g.min_konst.min(addr.konst);
-                g.max_end = g.max_end.max(addr.konst + end_bytes);
+                g.min_konst = g.min_konst.min(low);
+                g.max_end = g.max_end.max(high);
             }
-            None => groups.push(Group { memory, entry_terms, iv_coef, min_konst: addr.konst, max_end: addr.konst + end_bytes }),
+            None => groups.push(Group { memory, entry_terms, iv_coef, min_konst: low, max_end: high }),
         }
     }
     if proven.is_empty() {
         return None;
     }
-    Some(LoopPlan { end, iv, step, exit, bound, groups, proven })
+    Some(LoopPlan { end, counted, ranged, groups, proven })
 }
