@@ -57,6 +57,8 @@ pub struct Affine {
     pub terms: BTreeMap<Var, i64>,
     pub lo: i64,
     pub hi: i64,
+    /// The ranged locals whose assumed range `[lo, hi]` relies on.
+    pub deps: BTreeSet<u32>,
 }
 
 /// Bounds that keep every pre-check computation far from i64 overflow
@@ -67,14 +69,18 @@ const MAX_TERMS: usize = 6;
 
 impl Affine {
     fn konst(k: i64) -> Affine {
-        Affine { konst: k, terms: BTreeMap::new(), lo: 0, hi: 0 }
+        Affine { konst: k, terms: BTreeMap::new(), lo: 0, hi: 0, deps: BTreeSet::new() }
     }
     fn var(v: Var) -> Affine {
-        Affine { konst: 0, terms: BTreeMap::from([(v, 1)]), lo: 0, hi: 0 }
+        Affine { konst: 0, terms: BTreeMap::from([(v, 1)]), lo: 0, hi: 0, deps: BTreeSet::new() }
     }
     /// Some value in `[lo, hi]`, both within [0, 2^32).
     fn range(lo: i64, hi: i64) -> Affine {
-        Affine { konst: 0, terms: BTreeMap::new(), lo, hi }
+        Affine { konst: 0, terms: BTreeMap::new(), lo, hi, deps: BTreeSet::new() }
+    }
+    fn with_deps(mut self, deps: &BTreeSet<u32>) -> Affine {
+        self.deps.extend(deps);
+        self
     }
     fn checked(self) -> Option<Affine> {
         let small = |v: i64| v.abs() <= MAX_KONST;
@@ -91,6 +97,7 @@ impl Affine {
     fn add(&self, other: &Affine, sign: i64) -> Option<Affine> {
         let mut out = self.clone();
         out.konst = out.konst.checked_add(other.konst.checked_mul(sign)?)?;
+        out.deps.extend(&other.deps);
         if sign > 0 {
             out.lo += other.lo;
             out.hi += other.hi;
@@ -113,7 +120,7 @@ impl Affine {
         }
         let terms = self.terms.iter().map(|(&v, &c)| Some((v, c.checked_mul(by)?))).collect::<Option<_>>()?;
         let (a, b) = (self.lo.checked_mul(by)?, self.hi.checked_mul(by)?);
-        Affine { konst: self.konst.checked_mul(by)?, terms, lo: a.min(b), hi: a.max(b) }.checked()
+        Affine { konst: self.konst.checked_mul(by)?, terms, lo: a.min(b), hi: a.max(b), deps: self.deps.clone() }.checked()
     }
     fn as_konst(&self) -> Option<i64> {
         (self.terms.is_empty() && self.lo == 0 && self.hi == 0).then_some(self.konst)
@@ -334,10 +341,12 @@ struct Sim<'a> {
     written: &'a BTreeSet<u32>,
     ivs: &'a BTreeSet<u32>,
     ranged: &'a BTreeMap<u32, i64>,
+    /// For each ranged local, the ranged locals its written values rely on.
+    write_deps: BTreeMap<u32, BTreeSet<u32>>,
 }
 
 impl Sim<'_> {
-    fn read(&self, l: u32) -> Sym {
+    fn read(&mut self, l: u32) -> Sym {
         if !self.written.contains(&l) {
             return Sym::Val(Affine::var(Var::Entry(l)));
         }
@@ -345,7 +354,7 @@ impl Sim<'_> {
             Some(s) => s.clone(),
             None if self.ivs.contains(&l) => Sym::Val(Affine::var(Var::Iv(l))),
             None => match self.ranged.get(&l) {
-                Some(&r) => Sym::Val(Affine::range(0, r)),
+                Some(&r) => Sym::Val(Affine::range(0, r).with_deps(&BTreeSet::from([l]))),
                 None => Sym::Top,
             },
         }
@@ -432,14 +441,14 @@ fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable
     // value, is dropped and the simulation runs again; the first run also
     // proposes the bounded locals.
     for _ in 0..=(ivs.len() + written.len() + 1) {
-        let sim = Sim { locals: BTreeMap::new(), written: &written, ivs: &ivs, ranged: &ranged };
+        let sim = Sim { locals: BTreeMap::new(), written: &written, ivs: &ivs, ranged: &ranged, write_deps: BTreeMap::new() };
         match simulate(sim, body, start + 1, counted_shape, arity, provable) {
             Outcome::Bail => return None,
             Outcome::Drop(l) => {
                 ivs.remove(&l);
                 ranged.remove(&l);
             }
-            Outcome::Done { steps, condition, accesses, bounded } => {
+            Outcome::Done { steps, condition, accesses, bounded, write_deps } => {
                 if !guessed {
                     guessed = true;
                     let proposed: BTreeMap<u32, i64> = bounded.into_iter().filter(|(l, r)| r.is_some() && !ivs.contains(l)).map(|(l, r)| (l, r.unwrap())).collect();
@@ -448,6 +457,18 @@ fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable
                         continue;
                     }
                 }
+                // Only the assumptions a proven address relies on, directly
+                // or through another ranged local's writes, are checked.
+                let mut used: BTreeSet<u32> = accesses.iter().flat_map(|a| a.2.deps.iter().copied()).collect();
+                let mut work: Vec<u32> = used.iter().copied().collect();
+                while let Some(l) = work.pop() {
+                    for &d in write_deps.get(&l).into_iter().flatten() {
+                        if used.insert(d) {
+                            work.push(d);
+                        }
+                    }
+                }
+                ranged.retain(|l, _| used.contains(l));
                 return finish(end, steps, condition, accesses, ranged);
             }
         }
@@ -466,6 +487,7 @@ enum Outcome {
         /// For each local the loop writes: the largest value written, if
         /// every write is a value in [0, R].
         bounded: BTreeMap<u32, Option<i64>>,
+        write_deps: BTreeMap<u32, BTreeSet<u32>>,
     },
 }
 
@@ -492,7 +514,7 @@ fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, 
                 return Outcome::Bail;
             }
             let condition = pop!();
-            return Outcome::Done { steps, condition: Some(condition), accesses, bounded };
+            return Outcome::Done { steps, condition: Some(condition), accesses, bounded, write_deps: sim.write_deps };
         }
         // Control structure is followed in dead code too.
         match op {
@@ -555,6 +577,9 @@ fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, 
                         return Outcome::Drop(local_index);
                     }
                 }
+                if let Sym::Val(a) = &v {
+                    sim.write_deps.entry(local_index).or_default().extend(&a.deps);
+                }
                 let e = bounded.entry(local_index).or_insert(Some(0));
                 *e = match (*e, range) {
                     (Some(r), Some((_, hi))) => Some(r.max(hi)),
@@ -592,14 +617,23 @@ fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, 
                     },
                     // Bit operations on values known exactly (in [0, 2^32)).
                     Operator::I32And => {
-                        let mask = |k: Option<i64>| k.map(|k| k & 0xffff_ffff);
-                        let his = [mask(kx), mask(ky), rx.map(|r| r.1), ry.map(|r| r.1)];
-                        his.into_iter().flatten().min().map(|hi| Affine::range(0, hi))
+                        // A constant mask bounds the result by itself; else
+                        // the smaller of the operands' bounds.
+                        let mask = kx.or(ky).map(|k| k & 0xffff_ffff);
+                        match (mask, rx, ry) {
+                            (Some(m), _, _) => Some(Affine::range(0, m)),
+                            (None, Some(a), Some(b)) if a.1 <= b.1 => Some(Affine::range(0, a.1).with_deps(&x.unwrap().deps)),
+                            (None, _, Some(b)) => Some(Affine::range(0, b.1).with_deps(&y.unwrap().deps)),
+                            (None, Some(a), None) => Some(Affine::range(0, a.1).with_deps(&x.unwrap().deps)),
+                            _ => None,
+                        }
                     }
-                    Operator::I32Or => rx.zip(ry).map(|(a, b)| Affine::range(a.0.max(b.0), (a.1 + b.1).min(0xffff_ffff))),
+                    Operator::I32Or => rx.zip(ry).map(|(a, b)| {
+                        Affine::range(a.0.max(b.0), (a.1 + b.1).min(0xffff_ffff)).with_deps(&x.unwrap().deps).with_deps(&y.unwrap().deps)
+                    }),
                     Operator::I32ShrU => match ky.map(|k| k & 31) {
                         Some(k) => Some(match rx {
-                            Some((lo, hi)) => Affine::range(lo >> k, hi >> k),
+                            Some((lo, hi)) => Affine::range(lo >> k, hi >> k).with_deps(&x.unwrap().deps),
                             None => Affine::range(0, 0xffff_ffff >> k),
                         }),
                         None => None,
@@ -663,7 +697,7 @@ fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, 
     if counted_shape {
         return Outcome::Bail;
     }
-    Outcome::Done { steps, condition: None, accesses, bounded }
+    Outcome::Done { steps, condition: None, accesses, bounded, write_deps: sim.write_deps }
 }
 
 /// The exit of a counted loop, from the condition of its `br_if 0`.
