@@ -358,6 +358,14 @@ const LOOPS: &str = r#"
     (loop $l
       (i32.store8 $m2 offset=7 (i32.add (local.get $p) (local.get $i)) (local.get $i))
       (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 1))))))
+  (func (export "two_pointers") (param $d i32) (param $s i32) (param $n i32) (local $i i32)
+    ;; Pointers that move beside the counter, as LLVM's strength reduction
+    ;; writes loops over arrays.
+    (loop $l
+      (i32.store $m2 (local.get $d) (i32.load16_u $m1 offset=2 (local.get $s)))
+      (local.set $d (i32.add (local.get $d) (i32.const 4)))
+      (local.set $s (i32.sub (local.get $s) (i32.const 2)))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
   (func (export "up_step3_ne") (param $p i32) (param $n i32) (local $i i32)
     (loop $l
       (i32.store8 $m1 (i32.add (local.get $p) (local.get $i)) (local.get $i))
@@ -454,6 +462,13 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
         ("up_to_zero", &[65536 + 30, -1]),
         ("sum", &[1, 0, 128]),
         ("sum", &[1, 65536 - 64, 64]),
+        ("two_pointers", &[0, 200, 100]),
+        ("two_pointers", &[65536 - 400, 200, 100]),
+        ("two_pointers", &[65536 - 396, 200, 100]),
+        ("two_pointers", &[0, 196, 100]),
+        ("two_pointers", &[0, 65530, 100]),
+        ("sum", &[1, 0, 400]),
+        ("sum", &[1, 65536 - 400, 400]),
         ("up_step3_ne", &[0, 30]),
         ("up_step3_ne", &[0, 31]),
         ("sum", &[0, 0, 64]),
@@ -516,6 +531,9 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
     assert_eq!(at("up_ne", &[page - 36, 10]), &oob);
     assert_eq!(at("up_ne", &[100, 0]), &oob);
     assert_eq!(at("up_step3_ne", &[0, 31]), &oob);
+    assert_eq!(at("two_pointers", &[65536 - 400, 200, 100]), &Outcome::Returned(vec![]));
+    assert_eq!(at("two_pointers", &[65536 - 396, 200, 100]), &oob);
+    assert_eq!(at("two_pointers", &[0, 196, 100]), &oob);
     assert_eq!(at("up_to_zero", &[100, -50]), &Outcome::Returned(vec![]));
     assert_eq!(at("up_to_zero", &[7, -7]), &Outcome::Returned(vec![]));
     // The address wraps to 2^32 - 7; with the offset that is past 4 GiB.
@@ -555,6 +573,6 @@ fn counted_loops_are_versioned() {
             }
         }
         // The module's own functions (size1 has none); helpers come after.
-        assert_eq!(&loops_per_function[..15], &[2; 15][..14].iter().copied().chain([0]).collect::<Vec<_>>()[..], "top memory {top}");
+        assert_eq!(&loops_per_function[..16], &[2; 16][..15].iter().copied().chain([0]).collect::<Vec<_>>()[..], "top memory {top}");
     }
 }

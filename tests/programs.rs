@@ -303,10 +303,23 @@ fn run_js(engine: Engine, p: &Program, wasm: &Path, host_args: &[String]) -> Run
     if engine == Engine::BunSingleMemory {
         cmd.env("BUN_JSC_useWasmMultiMemory", "false");
     }
-    let o = match cmd.arg(root().join("tests/node/run.mjs")).args(host_args).arg(wasm).args(&p.args).output() {
+    cmd.arg(root().join("tests/node/run.mjs")).args(host_args).arg(wasm).args(&p.args);
+    let mut o = match cmd.output() {
         Ok(o) => o,
         Err(e) => return Run::Failed(format!("cannot run {}: {e}; run ./install.sh", runtime.display())),
     };
+    // Node.js 20's crash (below) also comes, rarely and only on a loaded
+    // machine, before the output is complete: a run killed by a signal is
+    // tried twice more, and only a run that exits is judged.
+    for _ in 0..2 {
+        if engine != Engine::Node20 || o.status.code().is_some() {
+            break;
+        }
+        match cmd.output() {
+            Ok(again) => o = again,
+            Err(e) => return Run::Failed(format!("cannot run {}: {e}", runtime.display())),
+        }
+    }
     let stderr = String::from_utf8_lossy(&o.stderr);
     let stdout = String::from_utf8_lossy(&o.stdout);
     match o.status.code() {
@@ -319,7 +332,11 @@ fn run_js(engine: Engine, p: &Program, wasm: &Path, host_args: &[String]) -> Run
             use std::os::unix::process::ExitStatusExt;
             Run::Skipped(format!("Node.js 20 was killed by signal {:?} after printing all of the expected output (V8 11.3's crash at exit, docs/lowering.md)", o.status.signal()))
         }
-        None => Run::Failed(format!("{} was killed", runtime.display())),
+        None => {
+            use std::os::unix::process::ExitStatusExt;
+            let tail: String = stderr.chars().rev().take(300).collect::<Vec<_>>().into_iter().rev().collect();
+            Run::Failed(format!("{} was killed by signal {:?} after {} bytes of output: {tail}", runtime.display(), o.status.signal(), stdout.len()))
+        }
         Some(_) if ["RuntimeError", "CompileError", "LinkError"].iter().any(|e| stderr.contains(e)) => Run::Failed(format!("{}: {stderr}", engine.label())),
         Some(exit) => Run::Done(Outcome { exit, stdout: String::from_utf8_lossy(&o.stdout).into_owned() }),
     }

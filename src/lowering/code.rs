@@ -143,18 +143,27 @@ impl Code {
         self.push(End);
     }
 
-    /// Pushes an i64: the unwrapped value of `terms` (entry locals, each
-    /// zero-extended) plus `konst`, plus `iv_coef` times local `v` (an i64).
-    fn affine_i64(&mut self, terms: &BTreeMap<loops::Var, i64>, konst: i64, iv: Option<(i64, u32)>) {
+    /// Pushes an i64: group `g`'s address (unwrapped) with constant `konst`
+    /// in iteration `k` (`None`: the first), entry locals zero-extended;
+    /// `start` holds the exit's induction local's first value (as the
+    /// pre-check reads it), other induction locals start at their value.
+    fn group_address(&mut self, g: &loops::Group, konst: i64, exit_iv: Option<(u32, u32)>, k: Option<u32>) {
         use Instruction::*;
         self.push(I64Const(konst));
-        for (&var, &coef) in terms {
+        for (&var, &coef) in &g.entry_terms {
             if let loops::Var::Entry(l) = var {
                 self.extend([LocalGet(l), I64ExtendI32U, I64Const(coef), I64Mul, I64Add]);
             }
         }
-        if let Some((coef, v)) = iv {
-            self.extend([LocalGet(v), I64Const(coef), I64Mul, I64Add]);
+        for (&l, &coef) in &g.ivs {
+            match exit_iv {
+                Some((iv, start)) if iv == l => self.push(LocalGet(start)),
+                _ => self.extend([LocalGet(l), I64ExtendI32U]),
+            }
+            self.extend([I64Const(coef), I64Mul, I64Add]);
+        }
+        if let Some(k) = k {
+            self.extend([LocalGet(k), I64Const(g.slope), I64Mul, I64Add]);
         }
     }
 
@@ -163,23 +172,31 @@ impl Code {
     /// [`loops`]). Evaluated once, at loop entry, in 64-bit arithmetic.
     fn precheck(&mut self, cx: &Context, plan: &LoopPlan, scratch: &mut Scratch) -> Result<()> {
         use Instruction::*;
-        let [l0, y, lo, hi] = [1, 2, 3, 4].map(|k| scratch.get(ValType::I64, usize::MAX - k));
+        let [l0, y, lo, hi, last] = [1, 2, 3, 4, 5].map(|k| scratch.get(ValType::I64, usize::MAX - k));
+        let mut exit_iv = None;
         match &plan.counted {
-            Some(c) => self.counted_range(c, [l0, y, lo, hi])?,
+            Some(c) => {
+                self.counted_range(c, [l0, y, lo, hi])?;
+                // The last iteration's number, counting from 0.
+                self.extend([LocalGet(hi), LocalGet(lo), I64Sub, I64Const(c.step.abs()), I64DivS, LocalSet(last)]);
+                exit_iv = Some((c.iv, if c.step > 0 { lo } else { hi }));
+            }
             None => self.push(I32Const(1)),
         }
         for (&local, &max) in &plan.ranged {
             self.extend([LocalGet(local), I64ExtendI32U, I64Const(max), I64LeU, I32And]);
         }
         for g in &plan.groups {
-            let iv = |v| (plan.counted.is_some() && g.iv_coef != 0).then_some((g.iv_coef, v));
-            let (at_low, at_high) = if g.iv_coef >= 0 { (lo, hi) } else { (hi, lo) };
+            // An address is linear in the iteration number: its extremes
+            // are in the first and the last iteration.
+            let moves = (g.slope != 0).then_some(last);
+            let (at_low, at_high) = if g.slope >= 0 { (None, moves) } else { (moves, None) };
             let slot = &cx.layout.slots[g.memory as usize];
             // The lowest address is not negative ...
-            self.affine_i64(&g.entry_terms, g.min_konst, iv(at_low));
+            self.group_address(g, g.min_konst, exit_iv, at_low);
             self.extend([I64Const(0), I64GeS, I32And]);
             // ... and the highest access ends within the memory's size.
-            self.affine_i64(&g.entry_terms, g.max_end, iv(at_high));
+            self.group_address(g, g.max_end, exit_iv, at_high);
             self.size_bytes(cx, slot);
             self.extend([I64LeS, I32And]);
         }

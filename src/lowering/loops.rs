@@ -131,17 +131,9 @@ impl Affine {
     fn has_iv(&self) -> bool {
         self.terms.keys().any(|v| matches!(v, Var::Iv(_)))
     }
-    /// The coefficient of induction local `iv`, if the form uses no other.
-    fn iv_coef(&self, iv: u32) -> Option<i64> {
-        let mut coef = 0;
-        for (&v, &c) in &self.terms {
-            match v {
-                Var::Iv(l) if l == iv => coef = c,
-                Var::Iv(_) => return None,
-                Var::Entry(_) => {}
-            }
-        }
-        Some(coef)
+    /// The coefficients of the induction locals the form uses.
+    fn iv_coefs(&self) -> BTreeMap<u32, i64> {
+        self.terms.iter().filter_map(|(&v, &c)| if let Var::Iv(l) = v { Some((l, c)) } else { None }).collect()
     }
     /// The form without its induction-variable term.
     pub fn entry_part(&self) -> Affine {
@@ -202,9 +194,13 @@ pub enum Exit {
 #[derive(Clone, Debug)]
 pub struct Group {
     pub memory: u32,
-    /// The address without its constant: entry terms and `iv_coef · IV`.
+    /// The address without its constant: entry terms, and a coefficient
+    /// for each induction local.
     pub entry_terms: BTreeMap<Var, i64>,
-    pub iv_coef: i64,
+    pub ivs: BTreeMap<u32, i64>,
+    /// How much the address moves per iteration: every induction local
+    /// moves by its step once per iteration.
+    pub slope: i64,
     /// The smallest constant, and the largest constant + offset + width.
     pub min_konst: i64,
     pub max_end: i64,
@@ -736,23 +732,25 @@ fn finish(end: usize, steps: BTreeMap<u32, i64>, condition: Option<Sym>, accesse
     let mut groups: Vec<Group> = Vec::new();
     let mut proven = BTreeSet::new();
     for (index, memory, addr, end_bytes) in accesses {
-        let iv_coef = match &counted {
-            Some(c) => match addr.iv_coef(c.iv) {
-                Some(coef) => coef,
-                None => continue,
-            },
-            None if addr.has_iv() => continue,
-            None => 0,
-        };
+        // Induction locals other than the exit's also move once per
+        // iteration; without a counted exit there is no iteration count.
+        let ivs = addr.iv_coefs();
+        if !ivs.is_empty() && (counted.is_none() || ivs.keys().any(|l| !steps.contains_key(l))) {
+            continue;
+        }
+        let Some(slope) = ivs.iter().try_fold(0i64, |acc, (l, &a)| acc.checked_add(a.checked_mul(steps[l])?)) else { continue };
+        if slope.abs() > MAX_COEF {
+            continue;
+        }
         let entry_terms = addr.entry_part().terms;
         proven.insert(index);
         let (low, high) = (addr.konst + addr.lo, addr.konst + addr.hi + end_bytes);
-        match groups.iter_mut().find(|g| g.memory == memory && g.iv_coef == iv_coef && g.entry_terms == entry_terms) {
+        match groups.iter_mut().find(|g| g.memory == memory && g.ivs == ivs && g.entry_terms == entry_terms) {
             Some(g) => {
                 g.min_konst = g.min_konst.min(low);
                 g.max_end = g.max_end.max(high);
             }
-            None => groups.push(Group { memory, entry_terms, iv_coef, min_konst: low, max_end: high }),
+            None => groups.push(Group { memory, entry_terms, ivs, slope, min_konst: low, max_end: high }),
         }
     }
     if proven.is_empty() {
