@@ -208,19 +208,18 @@ impl Code {
     /// its induction variable has at the start of an iteration.
     fn counted_range(&mut self, c: &loops::Counted, [l0, y, lo, hi]: [u32; 4]) -> Result<()> {
         use Instruction::*;
-        let plan = c;
-        let signed = matches!(plan.exit, Exit::Below { signed: true, .. } | Exit::Above { signed: true, .. });
+        let signed = matches!(c.exit, Exit::Below { signed: true, .. } | Exit::Above { signed: true, .. });
         let ext = if signed { I64ExtendI32S } else { I64ExtendI32U };
         // The bound as the loop compares it: an i32, wrapped.
-        self.push(I32Const(plan.bound.konst as i32));
-        for (&var, &coef) in &plan.bound.terms {
+        self.push(I32Const(c.bound.konst as i32));
+        for (&var, &coef) in &c.bound.terms {
             let loops::Var::Entry(l) = var else { bail!("a loop bound that uses the induction variable") };
             self.extend([LocalGet(l), I32Const(coef as i32), I32Mul, I32Add]);
         }
-        self.extend([ext.clone(), LocalSet(y), LocalGet(plan.iv), ext, LocalSet(l0)]);
-        let step = plan.step;
+        self.extend([ext.clone(), LocalSet(y), LocalGet(c.iv), ext, LocalSet(l0)]);
+        let step = c.step;
         let s = step.abs();
-        match plan.exit {
+        match c.exit {
             Exit::Ne => {
                 // The loop runs D / |step| iterations, D the distance (mod
                 // 2^32) from l0 to y in the step's direction, if |step|
@@ -265,6 +264,14 @@ impl Code {
             }
         }
         Ok(())
+    }
+
+    /// Moves the operands above an access's address into scratch locals
+    /// (so that the address is on top); returns them, to be pushed back.
+    fn stash_above(&mut self, a: &Access, scratch: &mut Scratch) -> Vec<u32> {
+        let stash: Vec<u32> = a.above.iter().enumerate().map(|(i, &t)| scratch.get(t, i)).collect();
+        self.extend(stash.iter().rev().map(|&l| Instruction::LocalSet(l)));
+        stash
     }
 
     /// Pushes `local + base` (in bounds by then, so it does not wrap).
@@ -348,7 +355,7 @@ pub fn rewrite_body(body: &wasmparser::FunctionBody, params: u32, cx: &Context) 
             for fast in [true, false] {
                 if !fast {
                     code.push(Else);
-                        }
+                }
                 let mut open = 0u32;
                 for (k, op) in ops[i..=plan.end].iter().enumerate() {
                     match op {
@@ -379,13 +386,30 @@ pub fn rewrite_body(body: &wasmparser::FunctionBody, params: u32, cx: &Context) 
     Ok(code.into_function(locals))
 }
 
-/// Whether a loop pre-check may prove an access in bounds: any access but
-/// the two kinds that always trap. Lower slots' accesses lose their check;
-/// the top slot's lose the large static offset.
+/// Accesses that trap whatever their address: a wait on a memory that is
+/// not shared, and an access whose offset and width exceed the slot.
+enum AlwaysTraps {
+    UnsharedWait,
+    PastSlot,
+}
+
+fn always_traps(a: &Access, op: &Operator, slot: &Slot) -> Option<AlwaysTraps> {
+    let waits = matches!(op, Operator::MemoryAtomicWait32 { .. } | Operator::MemoryAtomicWait64 { .. });
+    if waits && !slot.shared {
+        Some(AlwaysTraps::UnsharedWait)
+    } else if a.memarg.offset + a.width > slot.bytes() {
+        Some(AlwaysTraps::PastSlot)
+    } else {
+        None
+    }
+}
+
+/// Whether a loop pre-check may prove an access in bounds, and whether that
+/// gains anything: a lower slot's access loses its check, the top slot's
+/// the base in its static offset (none at base 0).
 fn provable_access(a: &Access, op: &Operator, cx: &Context) -> bool {
     let slot = &cx.layout.slots[a.memory as usize];
-    let waits = matches!(op, Operator::MemoryAtomicWait32 { .. } | Operator::MemoryAtomicWait64 { .. });
-    !(waits && !slot.shared) && a.memarg.offset + a.width <= slot.bytes()
+    always_traps(a, op, slot).is_none() && !(slot.top && slot.base() == 0)
 }
 
 /// `checked`: false for an access a loop pre-check proved in bounds.
@@ -394,22 +418,24 @@ fn rewrite_op(op: Operator, cx: &Context, scratch: &mut Scratch, code: &mut Code
     if let Some(a) = access(&op) {
         let slot = &cx.layout.slots[a.memory as usize];
         let end = a.memarg.offset + a.width;
-        let waits = matches!(op, Operator::MemoryAtomicWait32 { .. } | Operator::MemoryAtomicWait64 { .. });
-        // A proven access (`!checked`) is never one of the two below
+        // A proven access (`!checked`) never always traps
         // (`provable_access`).
-        if waits && !slot.shared {
-            // A wait on an unshared memory traps; after lowering the
-            // memory may be shared, so trap here.
-            code.extend(std::iter::repeat_n(Drop, a.above.len() + 1));
-            code.push(Unreachable);
-            return Ok(());
-        }
-        if end > slot.bytes() {
-            // Out of bounds whatever the address: the original traps too.
-            code.extend(std::iter::repeat_n(Drop, a.above.len() + 1));
-            code.trap();
-            code.push(Unreachable);
-            return Ok(());
+        match always_traps(&a, &op, slot) {
+            Some(AlwaysTraps::UnsharedWait) => {
+                // A wait on an unshared memory traps; after lowering the
+                // memory may be shared, so trap here.
+                code.extend(std::iter::repeat_n(Drop, a.above.len() + 1));
+                code.push(Unreachable);
+                return Ok(());
+            }
+            Some(AlwaysTraps::PastSlot) => {
+                // Out of bounds whatever the address: the original traps too.
+                code.extend(std::iter::repeat_n(Drop, a.above.len() + 1));
+                code.trap();
+                code.push(Unreachable);
+                return Ok(());
+            }
+            None => {}
         }
         if !checked {
             // Proven in bounds: `address + base` cannot wrap, so the base is
@@ -419,8 +445,7 @@ fn rewrite_op(op: Operator, cx: &Context, scratch: &mut Scratch, code: &mut Code
             // again.) An atomic access's alignment is still the engine's to
             // check: every slot's base is page-aligned.
             if slot.base() > 0 {
-                let stash: Vec<u32> = a.above.iter().enumerate().map(|(i, &t)| scratch.get(t, i)).collect();
-                code.extend(stash.iter().rev().map(|&l| LocalSet(l)));
+                let stash = code.stash_above(&a, scratch);
                 code.extend([I32Const(slot.base() as u32 as i32), I32Add]);
                 code.extend(stash.iter().map(|&l| LocalGet(l)));
             }
@@ -433,8 +458,7 @@ fn rewrite_op(op: Operator, cx: &Context, scratch: &mut Scratch, code: &mut Code
             // slot's base (or the access's width, at base 0) is past the end
             // of any 32-bit memory: the access itself then traps, as the
             // engine's out-of-bounds trap, and no branch is needed.
-            let stash: Vec<u32> = a.above.iter().enumerate().map(|(i, &t)| scratch.get(t, i)).collect();
-            code.extend(stash.iter().rev().map(|&l| LocalSet(l)));
+            let stash = code.stash_above(&a, scratch);
             let address = scratch.get(ValType::I32, usize::MAX);
             code.extend([LocalSet(address), I32Const(-1), LocalGet(address), LocalGet(address), I64ExtendI32U, I64Const(end as i64), I64Add]);
             code.size_bytes(cx, slot);
@@ -442,8 +466,7 @@ fn rewrite_op(op: Operator, cx: &Context, scratch: &mut Scratch, code: &mut Code
             code.extend(stash.iter().map(|&l| LocalGet(l)));
         } else {
             // Atomics check their alignment first, so they keep a branch.
-            let stash: Vec<u32> = a.above.iter().enumerate().map(|(i, &t)| scratch.get(t, i)).collect();
-            code.extend(stash.iter().rev().map(|&l| LocalSet(l)));
+            let stash = code.stash_above(&a, scratch);
             let address = scratch.get(ValType::I32, usize::MAX);
             code.extend([LocalTee(address), I64ExtendI32U, I64Const(end as i64), I64Add]);
             code.size_bytes(cx, slot);

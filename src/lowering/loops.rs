@@ -123,7 +123,7 @@ impl Affine {
         Affine { konst: self.konst.checked_mul(by)?, terms, lo: a.min(b), hi: a.max(b), deps: self.deps.clone() }.checked()
     }
     fn as_konst(&self) -> Option<i64> {
-        (self.terms.is_empty() && self.lo == 0 && self.hi == 0).then_some(self.konst)
+        (self.terms.is_empty() && self.exact()).then_some(self.konst)
     }
     fn exact(&self) -> bool {
         self.lo == 0 && self.hi == 0
@@ -135,9 +135,9 @@ impl Affine {
     fn iv_coefs(&self) -> BTreeMap<u32, i64> {
         self.terms.iter().filter_map(|(&v, &c)| if let Var::Iv(l) = v { Some((l, c)) } else { None }).collect()
     }
-    /// The form without its induction-variable term.
-    pub fn entry_part(&self) -> Affine {
-        Affine { terms: self.terms.iter().filter(|(v, _)| matches!(v, Var::Entry(_))).map(|(&v, &c)| (v, c)).collect(), ..self.clone() }
+    /// The terms of locals the loop never writes.
+    fn entry_terms(&self) -> BTreeMap<Var, i64> {
+        self.terms.iter().filter(|(v, _)| matches!(v, Var::Entry(_))).map(|(&v, &c)| (v, c)).collect()
     }
 }
 
@@ -155,9 +155,10 @@ enum Cmp {
 }
 
 impl Cmp {
-    fn swapped(self) -> Option<Cmp> {
+    /// The comparison with its operands swapped (`a < b` is `b > a`).
+    fn swapped(self) -> Cmp {
         use Cmp::*;
-        Some(match self {
+        match self {
             Ne => Ne,
             LtU => GtU,
             LtS => GtS,
@@ -167,7 +168,7 @@ impl Cmp {
             GtS => LtS,
             GeU => LeU,
             GeS => LeS,
-        })
+        }
     }
 }
 
@@ -634,10 +635,11 @@ fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, 
                         }),
                         None => None,
                     },
-                    _ => match ky.map(|k| k & 0xffff_ffff) {
+                    Operator::I32RemU => match ky.map(|k| k & 0xffff_ffff) {
                         Some(k) if k > 0 => Some(Affine::range(0, k - 1)),
                         _ => None,
                     },
+                    _ => unreachable!("not one of the arithmetic operators above"),
                 };
                 stack.push(r.map_or(Sym::Top, Sym::Val));
             }
@@ -705,7 +707,7 @@ fn counted(steps: &BTreeMap<u32, i64>, condition: Sym) -> Option<Counted> {
         Sym::Top => return None,
     };
     // Normalize to `IV + step OP bound`, the bound free of induction terms.
-    let (cmp, ivside, bound) = if rhs.has_iv() { (cmp.swapped()?, rhs, lhs) } else { (cmp, lhs, rhs) };
+    let (cmp, ivside, bound) = if rhs.has_iv() { (cmp.swapped(), rhs, lhs) } else { (cmp, lhs, rhs) };
     if bound.has_iv() || !bound.exact() || !ivside.exact() || ivside.terms.len() != 1 {
         return None;
     }
@@ -742,7 +744,7 @@ fn finish(end: usize, steps: BTreeMap<u32, i64>, condition: Option<Sym>, accesse
         if slope.abs() > MAX_COEF {
             continue;
         }
-        let entry_terms = addr.entry_part().terms;
+        let entry_terms = addr.entry_terms();
         proven.insert(index);
         let (low, high) = (addr.konst + addr.lo, addr.konst + addr.hi + end_bytes);
         match groups.iter_mut().find(|g| g.memory == memory && g.ivs == ivs && g.entry_terms == entry_terms) {

@@ -62,7 +62,7 @@ struct Writer<'a> {
 }
 
 pub fn rewrite(bytes: &[u8], info: &ModuleInfo, layout: &Layout) -> Result<(Vec<u8>, Vec<String>)> {
-    let mut next_function = info.imported_functions + info.function_types.len() as u32;
+    let mut next_function = (info.imported_function_types.len() + info.function_types.len()) as u32;
     let mut next = || {
         next_function += 1;
         next_function - 1
@@ -182,7 +182,7 @@ pub fn rewrite(bytes: &[u8], info: &ModuleInfo, layout: &Layout) -> Result<(Vec<
             Payload::CodeSectionEntry(body) => {
                 let ty = info.function_types[function];
                 let (params, _) = info.arity.get(ty as usize).copied().flatten().context("a function's type is not a function type")?;
-                let f = code::rewrite_body(&body, params, &w.cx).with_context(|| format!("in function {}", info.imported_functions as usize + function))?;
+                let f = code::rewrite_body(&body, params, &w.cx).with_context(|| format!("in function {}", info.imported_function_types.len() + function))?;
                 code.as_mut().unwrap().function(&f);
                 function += 1;
                 if function == info.function_types.len() {

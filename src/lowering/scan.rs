@@ -32,7 +32,6 @@ pub struct ModuleInfo {
     /// Parameter and result counts of each function type (`None` for GC
     /// types).
     pub arity: Vec<Option<(u32, u32)>>,
-    pub imported_functions: u32,
     /// Type index of each defined function.
     pub function_types: Vec<u32>,
     /// Type index of each imported function.
@@ -54,7 +53,6 @@ pub fn scan(bytes: &[u8]) -> Result<ModuleInfo> {
         memories: Vec::new(),
         types: 0,
         arity: Vec::new(),
-        imported_functions: 0,
         function_types: Vec::new(),
         imported_function_types: Vec::new(),
         globals: 0,
@@ -84,10 +82,7 @@ pub fn scan(bytes: &[u8]) -> Result<ModuleInfo> {
                         info.wasi = true;
                     }
                     match import.ty {
-                        TypeRef::Func(ty) | TypeRef::FuncExact(ty) => {
-                            info.imported_functions += 1;
-                            info.imported_function_types.push(ty);
-                        }
+                        TypeRef::Func(ty) | TypeRef::FuncExact(ty) => info.imported_function_types.push(ty),
                         TypeRef::Global(_) => info.globals += 1,
                         TypeRef::Memory(ty) => info.memories.push(new_memory(ty, Some((import.module.to_string(), import.name.to_string())))),
                         _ => {}
