@@ -429,6 +429,96 @@ const LOOPS: &str = r#"
         (local.set $s (i32.and (i32.add (local.get $s) (i32.const 1)) (i32.const 1023)))
         (br $l)))
     (local.get $s))
+  (func (export "clear2") (param $p i32) (param $n i32)
+    (memory.fill $m2 (local.get $p) (i32.const 0) (local.get $n)))
+  (func (export "poke") (param $mem i32) (param $p i32) (param $v i32)
+    (if (local.get $mem)
+      (then (i32.store $m2 (local.get $p) (local.get $v)))
+      (else (i32.store $m1 (local.get $p) (local.get $v)))))
+  (func (export "hash_probe") (param $keys i32) (param $n i32) (result i32) (local $i i32) (local $key i32) (local $s i32) (local $there i32)
+    ;; Loops that contain loops: open addressing as in
+    ;; bench/kernels/hashtable.c. The slot is masked wherever it is set,
+    ;; so the table's accesses, in the probe loop and after it, are proven
+    ;; once, before the outer loop. A slot holding 77777 leaves both loops
+    ;; at once, past the code after them (a branch across the versioned
+    ;; copies: in the checked copy of the outer loop, the probe loop is
+    ;; versioned too).
+    (block $done
+      (loop $next_key
+        (local.set $key (i32.load $m1 (i32.add (local.get $keys) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $s (i32.and (i32.mul (local.get $key) (i32.const -1640531535)) (i32.const 1023)))
+        (block $free
+          (loop $probe
+            (local.set $there (i32.load $m2 (i32.shl (local.get $s) (i32.const 3))))
+            (br_if $done (i32.eq (local.get $there) (i32.const 77777)))
+            (br_if $free (i32.eqz (local.get $there)))
+            (br_if $free (i32.eq (local.get $there) (local.get $key)))
+            (local.set $s (i32.and (i32.add (local.get $s) (i32.const 1)) (i32.const 1023)))
+            (br $probe)))
+        (i32.store $m2 (i32.shl (local.get $s) (i32.const 3)) (local.get $key))
+        (i32.store $m2 offset=4 (i32.shl (local.get $s) (i32.const 3)) (local.get $i))
+        (br_if $next_key (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1000))))
+    (local.get $i))
+  (func (export "hash_probe_wide") (param $keys i32) (param $n i32) (local $i i32) (local $key i32) (local $s i32)
+    ;; The same with 16384 slots: more than the table's one page, so the
+    ;; pre-check fails and the checked copy traps where the original does.
+    (loop $next_key
+      (local.set $key (i32.load $m1 (i32.add (local.get $keys) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $s (i32.and (i32.mul (local.get $key) (i32.const -1640531535)) (i32.const 16383)))
+      (block $free
+        (loop $probe
+          (br_if $free (i32.eqz (i32.load $m2 (i32.shl (local.get $s) (i32.const 3)))))
+          (local.set $s (i32.and (i32.add (local.get $s) (i32.const 1)) (i32.const 16383)))
+          (br $probe)))
+      (i32.store $m2 (i32.shl (local.get $s) (i32.const 3)) (local.get $key))
+      (br_if $next_key (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "row_sums") (param $p i32) (param $out i32) (param $rows i32) (param $cols i32) (local $r i32) (local $c i32) (local $sum i32) (local $q i32)
+    ;; The outer loop's own store is proven before it; the inner loop's
+    ;; loads move with the inner counter, so the inner loop has a
+    ;; pre-check of its own.
+    (loop $row
+      (local.set $sum (i32.const 0))
+      (local.set $c (i32.const 0))
+      (local.set $q (i32.add (local.get $p) (i32.shl (local.get $r) (i32.const 4))))
+      (loop $col
+        (local.set $sum (i32.add (local.get $sum) (i32.load8_u $m1 (i32.add (local.get $q) (local.get $c)))))
+        (br_if $col (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $cols))))
+      (i32.store $m2 (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2))) (local.get $sum))
+      (br_if $row (i32.lt_u (local.tee $r (i32.add (local.get $r) (i32.const 1))) (local.get $rows)))))
+  (func (export "inner_clobbers") (param $n i32) (param $limit i32) (local $i i32) (local $j i32)
+    ;; $j is the outer counter before the inner loop and anything after
+    ;; it: the store after the inner loop is not proven.
+    (loop $outer
+      (local.set $j (local.get $i))
+      (loop $inner
+        (br_if $inner (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1000))) (local.get $limit))))
+      (i32.store8 $m1 (local.get $j) (local.get $i))
+      (br_if $outer (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "range_escapes") (param $p i32) (param $n i32) (param $limit i32) (local $i i32) (local $s i32)
+    ;; $s is a byte before the inner loop but not inside it: the store
+    ;; after the loop is not proven.
+    (loop $outer
+      (local.set $s (i32.load8_u $m1 (i32.add (local.get $p) (local.get $i))))
+      (loop $inner
+        (br_if $inner (i32.lt_u (local.tee $s (i32.add (local.get $s) (i32.const 100))) (local.get $limit))))
+      (i32.store8 $m2 (local.get $s) (local.get $i))
+      (br_if $outer (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "three_deep") (param $p i32) (param $n i32) (local $a i32) (local $b i32) (local $c i32)
+    ;; Three counted loops, each with an access of its own: the two inner
+    ;; ones are versioned (a loop is emitted at most four times), the outer
+    ;; one is not.
+    (loop $l1
+      (i32.store8 $m1 (i32.add (local.get $p) (local.get $a)) (local.get $a))
+      (local.set $b (i32.const 0))
+      (loop $l2
+        (i32.store8 $m2 (i32.add (local.get $p) (local.get $b)) (local.get $b))
+        (local.set $c (i32.const 0))
+        (loop $l3
+          (i32.store8 $m1 offset=100 (i32.add (local.get $p) (local.get $c)) (local.get $c))
+          (br_if $l3 (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $n))))
+        (br_if $l2 (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $n))))
+      (br_if $l1 (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 1))) (local.get $n)))))
   (func (export "sum") (param $mem i32) (param $p i32) (param $n i32) (result i32) (local $i i32) (local $s i32)
     (loop $l
       (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31))
@@ -522,6 +612,35 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
         ("atomic_up", &[1, 2]),
         ("atomic_up", &[3 * page - 8, 3]),
         ("sum", &[0, 0, 64]),
+        // Loops that contain loops (memory 1 has 3 pages by now, 2 has 1).
+        ("up_ne", &[0, 300]),
+        ("clear2", &[0, 8192]),
+        ("hash_probe", &[0, 300]),
+        ("sum", &[1, 0, 8192]),
+        ("poke", &[1, 117 * 8, 77777]),
+        ("hash_probe", &[0, 300]),
+        // The keys run past memory 1, but the first one is 5: the checked
+        // copy runs, and leaves at once.
+        ("poke", &[0, 3 * page - 40, 5]),
+        ("hash_probe", &[3 * page - 40, 300]),
+        ("clear2", &[0, page]),
+        ("hash_probe_wide", &[0, 300]),
+        ("sum", &[1, 0, 65536]),
+        ("row_sums", &[0, 2000, 10, 16]),
+        ("sum", &[1, 2000, 40]),
+        ("row_sums", &[3 * page - 100, 0, 10, 16]),
+        ("row_sums", &[0, page - 20, 10, 16]),
+        ("sum", &[1, page - 40, 40]),
+        ("inner_clobbers", &[10, 5000]),
+        ("inner_clobbers", &[10, 3 * page + 100]),
+        ("sum", &[0, 5000, 16]),
+        ("range_escapes", &[0, 10, 300]),
+        ("range_escapes", &[0, 10, page + 100]),
+        ("sum", &[1, 0, 1000]),
+        ("three_deep", &[0, 8]),
+        ("three_deep", &[page - 104, 8]),
+        ("three_deep", &[3 * page - 104, 8]),
+        ("sum", &[0, 3 * page - 120, 120]),
     ];
     let got = differential(LOOPS, calls);
     // The outcomes the calls were written for (the differential test only
@@ -551,6 +670,20 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
     assert_eq!(at("probe", &[16384]), &oob);
     assert_eq!(at("atomic_up", &[1, 2]), &Outcome::Trapped(Trap::HeapMisaligned));
     assert_eq!(at("atomic_up", &[3 * page - 8, 3]), &oob);
+    assert_eq!(at("hash_probe", &[0, 300]), &Outcome::Returned(vec![1300]));
+    // Key 5's slot (117) holds 77777: both loops end there.
+    assert_eq!(got[calls.iter().position(|c| c.0 == "hash_probe" && c.1 == [0, 300]).unwrap() + 3], Outcome::Returned(vec![5]));
+    assert_eq!(at("hash_probe", &[3 * page - 40, 300]), &Outcome::Returned(vec![0]));
+    assert_eq!(at("hash_probe_wide", &[0, 300]), &oob);
+    assert_eq!(at("row_sums", &[0, 2000, 10, 16]), &Outcome::Returned(vec![]));
+    assert_eq!(at("row_sums", &[3 * page - 100, 0, 10, 16]), &oob);
+    assert_eq!(at("row_sums", &[0, page - 20, 10, 16]), &oob);
+    assert_eq!(at("inner_clobbers", &[10, 5000]), &Outcome::Returned(vec![]));
+    assert_eq!(at("inner_clobbers", &[10, 3 * page + 100]), &oob);
+    assert_eq!(at("range_escapes", &[0, 10, 300]), &Outcome::Returned(vec![]));
+    assert_eq!(at("range_escapes", &[0, 10, page + 100]), &oob);
+    assert_eq!(at("three_deep", &[page - 104, 8]), &Outcome::Returned(vec![]));
+    assert_eq!(at("three_deep", &[3 * page - 104, 8]), &oob);
 }
 
 #[test]
@@ -572,7 +705,15 @@ fn counted_loops_are_versioned() {
                 loops_per_function.push(n);
             }
         }
-        // The module's own functions (size1 has none); helpers come after.
-        assert_eq!(&loops_per_function[..16], &[2; 16][..15].iter().copied().chain([0]).collect::<Vec<_>>()[..], "top memory {top}");
+        // The module's own functions; helpers come after. The counted
+        // loops twice each; clear2, poke and size1 have none. hash_probe: the outer
+        // loop twice, the probe loop once in its fast copy and twice (it
+        // has a pre-check of its own) in the checked one; row_sums the
+        // same, the inner loop versioned in both copies; inner_clobbers
+        // has no access to prove; range_escapes has one in its outer loop;
+        // three_deep: the outer loop once, the middle one twice, the inner
+        // one four times.
+        let want = [[2; 14].as_slice(), &[0, 0, 5, 5, 6, 2, 4, 7, 2, 0]].concat();
+        assert_eq!(&loops_per_function[..want.len()], &want[..], "top memory {top}");
     }
 }

@@ -5,7 +5,7 @@
 use super::layout::{Layout, Slot};
 use super::loops::{self, Exit, LoopPlan};
 use anyhow::{bail, Result};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasm_encoder::{BlockType, Function, Instruction, MemArg as EncMemArg, ValType};
 use wasmparser::{MemArg, MemArgTarget, Operator};
@@ -177,8 +177,16 @@ impl Code {
         match &plan.counted {
             Some(c) => {
                 self.counted_range(c, [l0, y, lo, hi])?;
-                // The last iteration's number, counting from 0.
-                self.extend([LocalGet(hi), LocalGet(lo), I64Sub, I64Const(c.step.abs()), I64DivS, LocalSet(last)]);
+                // The last iteration's number, counting from 0 (hi >= lo:
+                // a power of two's division is a shift).
+                let s = c.step.unsigned_abs();
+                self.extend([LocalGet(hi), LocalGet(lo), I64Sub]);
+                match s {
+                    1 => {}
+                    _ if s.is_power_of_two() => self.extend([I64Const(s.trailing_zeros() as i64), I64ShrU]),
+                    _ => self.extend([I64Const(s as i64), I64DivU]),
+                }
+                self.push(LocalSet(last));
                 exit_iv = Some((c.iv, if c.step > 0 { lo } else { hi }));
             }
             None => self.push(I32Const(1)),
@@ -327,7 +335,6 @@ impl Scratch {
 
 /// Rewrites one function body; `params` is the function's parameter count.
 pub fn rewrite_body(body: &wasmparser::FunctionBody, params: u32, cx: &Context) -> Result<Function> {
-    use Instruction::*;
     let mut locals = Vec::new();
     let mut count = params;
     for pair in body.get_locals_reader()? {
@@ -344,46 +351,93 @@ pub fn rewrite_body(body: &wasmparser::FunctionBody, params: u32, cx: &Context) 
     }
     let arity = loops::Arity { types: &cx.type_arity, functions: &cx.function_types };
     let plans = loops::plan(&ops, &arity, &|op| access(op).is_some_and(|a| provable_access(&a, op, cx)));
-    let mut i = 0;
-    while i < ops.len() {
-        if let Some(plan) = plans.get(&i) {
-            // The loop twice: without the proven accesses' checks when the
-            // pre-check holds, as it was otherwise. The `if` is one more
-            // label around the loop for branches that leave it.
-            code.precheck(cx, plan, &mut scratch)?;
-            code.push(If(BlockType::Empty));
-            for fast in [true, false] {
-                if !fast {
-                    code.push(Else);
-                }
-                let mut open = 0u32;
-                for (k, op) in ops[i..=plan.end].iter().enumerate() {
-                    match op {
-                        Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => open += 1,
-                        Operator::End => open -= 1,
-                        _ => {}
-                    }
-                    let outward = |d: u32| if d >= open { d + 1 } else { d };
-                    match *op {
-                        Operator::Br { relative_depth } => code.push(Br(outward(relative_depth))),
-                        Operator::BrIf { relative_depth } => code.push(BrIf(outward(relative_depth))),
-                        Operator::BrTable { ref targets } => {
-                            let list = targets.targets().map(|t| t.map(outward)).collect::<Result<Vec<u32>, _>>()?;
-                            code.push(BrTable(list.into(), outward(targets.default())));
-                        }
-                        _ => rewrite_op(op.clone(), cx, &mut scratch, &mut code, !(fast && plan.proven.contains(&(i + k))))?,
-                    }
-                }
-            }
-            code.push(End);
-            i = plan.end + 1;
-            continue;
-        }
-        rewrite_op(ops[i].clone(), cx, &mut scratch, &mut code, true)?;
-        i += 1;
-    }
+    let mut emitter = Emitter { ops: &ops, plans: &plans, depth_before: depths(&ops), cx, scratch: &mut scratch, code: &mut code, wrappers: Vec::new() };
+    emitter.range(0, ops.len(), &BTreeSet::new())?;
     locals.extend(scratch.types.iter().map(|&t| (1, t)));
     Ok(code.into_function(locals))
+}
+
+/// Open control frames before each operator (the function's own not
+/// counted).
+fn depths(ops: &[Operator]) -> Vec<u32> {
+    let mut depth = 0u32;
+    ops.iter()
+        .map(|op| {
+            let before = depth;
+            match op {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } | Operator::Try { .. } | Operator::TryTable { .. } => depth += 1,
+                Operator::End => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            before
+        })
+        .collect()
+}
+
+/// Writes a function's operators, versioning the planned loops.
+struct Emitter<'a> {
+    ops: &'a [Operator<'a>],
+    plans: &'a BTreeMap<usize, LoopPlan>,
+    depth_before: Vec<u32>,
+    cx: &'a Context<'a>,
+    scratch: &'a mut Scratch,
+    code: &'a mut Code,
+    /// The depth (in the original) of each versioned loop being written:
+    /// each has an `if` around it, one more label for the branches that
+    /// leave it.
+    wrappers: Vec<u32>,
+}
+
+impl Emitter<'_> {
+    /// Writes `ops[from..to]`; `proven`: the accesses a pre-check around
+    /// them proved.
+    fn range(&mut self, from: usize, to: usize, proven: &BTreeSet<usize>) -> Result<()> {
+        use Instruction::*;
+        let mut i = from;
+        while i < to {
+            // In a copy whose pre-check proved all this loop's accesses, the
+            // loop is written once.
+            let plan = self.plans.get(&i).filter(|p| !p.proven.is_subset(proven));
+            let Some(plan) = plan else {
+                self.op(i, proven)?;
+                i += 1;
+                continue;
+            };
+            // The loop twice: without the proven accesses' checks when the
+            // pre-check holds, as it was otherwise.
+            self.code.precheck(self.cx, plan, self.scratch)?;
+            self.code.push(If(BlockType::Empty));
+            self.wrappers.push(self.depth_before[i]);
+            let fast: BTreeSet<usize> = proven.union(&plan.proven).copied().collect();
+            self.op(i, &fast)?;
+            self.range(i + 1, plan.end + 1, &fast)?;
+            self.code.push(Else);
+            self.op(i, proven)?;
+            self.range(i + 1, plan.end + 1, proven)?;
+            self.wrappers.pop();
+            self.code.push(End);
+            i = plan.end + 1;
+        }
+        Ok(())
+    }
+
+    fn op(&mut self, i: usize, proven: &BTreeSet<usize>) -> Result<()> {
+        use Instruction::*;
+        // A branch to a label outside a versioned loop crosses its `if`.
+        let depth = self.depth_before[i];
+        let wrappers = &self.wrappers;
+        let outward = |d: u32| d + wrappers.iter().filter(|&&w| i64::from(w) > i64::from(depth) - 1 - i64::from(d)).count() as u32;
+        match self.ops[i] {
+            Operator::Br { relative_depth } => self.code.push(Br(outward(relative_depth))),
+            Operator::BrIf { relative_depth } => self.code.push(BrIf(outward(relative_depth))),
+            Operator::BrTable { ref targets } => {
+                let list = targets.targets().map(|t| t.map(outward)).collect::<Result<Vec<u32>, _>>()?;
+                self.code.push(BrTable(list.into(), outward(targets.default())));
+            }
+            ref op => rewrite_op(op.clone(), self.cx, self.scratch, self.code, !proven.contains(&i))?,
+        }
+        Ok(())
+    }
 }
 
 /// Accesses that trap whatever their address: a wait on a memory that is

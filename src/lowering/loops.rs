@@ -5,22 +5,29 @@
 //! top slot's carries its base in the static offset, which wasmtime checks
 //! explicitly once it exceeds its 32 MiB guard region. In a hot loop that is
 //! several instructions per load or store where the multi-memory module has
-//! one, so for each innermost loop of the common
-//! counted shape this pass finds the accesses whose address is an affine
-//! function of the loop's induction variable and of locals the loop never
-//! writes. The rewrite then emits the loop twice behind one test, made at
+//! one, so for each loop this pass finds the accesses whose address is an
+//! affine function of the loop's induction variables (when it has the
+//! common counted shape) and of locals the loop never writes, plus bounded
+//! parts. The rewrite then emits the loop twice behind one test, made at
 //! loop entry: if every such access stays inside its memory's current size
 //! for every iteration the loop can run, the copy without their checks runs,
 //! otherwise the original, checked one (a proven access adds its slot's base
-//! to its address, which cannot wrap, instead of to its offset). Memories never shrink, so a proof
-//! made at loop entry holds for the whole loop, calls and `memory.grow`
-//! included; an access that is not proven keeps its check in both copies,
-//! so the lowered module traps exactly where the original does.
+//! to its address, which cannot wrap, instead of to its offset). Memories
+//! never shrink, so a proof made at loop entry holds for the whole loop,
+//! calls and `memory.grow` included; an access that is not proven keeps its
+//! check in both copies, so the lowered module traps exactly where the
+//! original does.
+//!
+//! A loop inside the loop is simulated once, from its head, where every
+//! local it writes may hold the value of any of its iterations: unknown,
+//! or for a local the loop only ever sets to values in `[0, R]`, a value
+//! in `[0, R]` ([`Sim::havoc`]). So a loop around a probe loop proves the
+//! probe's masked accesses, and the accesses around it, once.
 //!
 //! The shape (what LLVM's loop rotation produces for `for` loops):
 //!
 //! ```text
-//! loop                      ;; empty block type, no loop inside
+//! loop                      ;; empty block type
 //!   ...                     ;; exactly one write of IV: IV = IV + c, at the
 //!   ...                     ;; loop's top level (not inside a block or if)
 //!   (IV + c) OP Y           ;; Y: constants and locals the loop never writes
@@ -283,32 +290,26 @@ impl Arity<'_> {
     }
 }
 
-/// The innermost loops worth versioning, by the index of their `loop`
-/// operator. `provable(op)`: whether a proof could help the access at this
-/// operator (code.rs decides: it knows the slots).
+/// The loops worth versioning, by the index of their `loop` operator.
+/// `provable(op)`: whether a proof could help the access at this operator
+/// (code.rs decides: it knows the slots).
+///
+/// Each loop of at most [`MAX_VERSIONED_OPS`] operators gets a plan if a
+/// pre-check proves one of its accesses (loops inside it included). A
+/// loop is then versioned if it proves an access that no versioned loop
+/// inside it does, and if at most one level of versioned loops is inside
+/// it: versioning copies a loop, so a loop is emitted at most four times,
+/// and the innermost loops, the hottest, keep their versions.
 pub fn plan(ops: &[Operator], arity: &Arity, provable: &dyn Fn(&Operator) -> bool) -> BTreeMap<usize, LoopPlan> {
     let mut plans = BTreeMap::new();
-    let mut open: Vec<usize> = Vec::new();
-    let mut inner: Vec<bool> = Vec::new();
+    let mut open: Vec<Option<usize>> = Vec::new();
     for (i, op) in ops.iter().enumerate() {
         match op {
-            Operator::Block { .. } | Operator::If { .. } | Operator::Try { .. } | Operator::TryTable { .. } => {
-                open.push(usize::MAX);
-                inner.push(false);
-            }
-            Operator::Loop { .. } => {
-                // Every loop around this one has a loop inside.
-                for (o, has) in open.iter().zip(inner.iter_mut()) {
-                    if *o != usize::MAX {
-                        *has = true;
-                    }
-                }
-                open.push(i);
-                inner.push(false);
-            }
+            Operator::Block { .. } | Operator::If { .. } | Operator::Try { .. } | Operator::TryTable { .. } => open.push(None),
+            Operator::Loop { .. } => open.push(Some(i)),
             Operator::End => {
-                if let (Some(start), Some(has_loop)) = (open.pop(), inner.pop()) {
-                    if start != usize::MAX && !has_loop {
+                if let Some(Some(start)) = open.pop() {
+                    if i - start <= MAX_VERSIONED_OPS {
                         if let Some(p) = plan_loop(ops, start, i, arity, provable) {
                             plans.insert(start, p);
                         }
@@ -318,8 +319,36 @@ pub fn plan(ops: &[Operator], arity: &Arity, provable: &dyn Fn(&Operator) -> boo
             _ => {}
         }
     }
+    // Inner loops first (a loop ends before the loops around it do).
+    let mut by_end: Vec<usize> = plans.keys().copied().collect();
+    by_end.sort_by_key(|s| plans[s].end);
+    let mut levels: BTreeMap<usize, u32> = BTreeMap::new();
+    for start in by_end {
+        let end = plans[&start].end;
+        let inside: Vec<usize> = levels.range(start + 1..end).map(|(&s, _)| s).collect();
+        let below = inside.iter().map(|s| levels[s]).max().unwrap_or(0);
+        let proven_inside: BTreeSet<usize> = inside.iter().flat_map(|s| plans[s].proven.iter().copied()).collect();
+        if below < MAX_VERSIONING_LEVELS && !plans[&start].proven.is_subset(&proven_inside) {
+            levels.insert(start, below + 1);
+        } else {
+            plans.remove(&start);
+        }
+    }
     plans
 }
+
+/// Versioning copies a loop (and a versioned loop inside it once more), so
+/// only loops up to this size are versioned; LLVM's hot loops are far
+/// smaller.
+const MAX_VERSIONED_OPS: usize = 4000;
+
+/// Versioned loops nest at most this deep: a loop is emitted at most
+/// 2^this times.
+const MAX_VERSIONING_LEVELS: u32 = 2;
+
+/// A dependency on "the values the loop writes to ranged local l" (see
+/// [`Sim::havoc`]), without one on l's value at loop entry: `l | WRITES_OF`.
+const WRITES_OF: u32 = 1 << 31;
 
 struct Frame {
     height: usize,
@@ -356,6 +385,47 @@ impl Sim<'_> {
             },
         }
     }
+
+    /// What the simulation assumes of local `l` where it holds either its
+    /// value now or one written by the code ahead (at the head of a loop
+    /// inside the loop that writes it; after a block that writes it): a
+    /// ranged local is in `[0, R]` (every write is checked to be), which
+    /// relies on its value now and on what the loop writes to it, not on
+    /// its entry value unless its value now does. Any other local is
+    /// unknown.
+    fn havoc(&mut self, l: u32) -> Sym {
+        let Some(&r) = self.ranged.get(&l) else { return Sym::Top };
+        let mut deps = BTreeSet::from([l | WRITES_OF]);
+        match self.read(l) {
+            Sym::Val(a) if a.real_range().is_some_and(|(_, hi)| hi <= r) => deps.extend(&a.deps),
+            _ => {
+                deps.insert(l);
+            }
+        }
+        Sym::Val(Affine::range(0, r).with_deps(&deps))
+    }
+}
+
+/// The locals written between the `loop` at `body[0]` and its `end`.
+fn written_in_loop(body: &[Operator]) -> BTreeSet<u32> {
+    let mut depth = 0usize;
+    let mut out = BTreeSet::new();
+    for op in body {
+        match *op {
+            Operator::Block { .. } | Operator::If { .. } | Operator::Loop { .. } => depth += 1,
+            Operator::End => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
+                out.insert(local_index);
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn block_arity(ty: &BlockType) -> Option<(usize, usize)> {
@@ -387,7 +457,7 @@ fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable
     for (k, op) in body.iter().enumerate() {
         let top_level = depth == 0;
         match *op {
-            Operator::Block { .. } | Operator::If { .. } => depth += 1,
+            Operator::Block { .. } | Operator::If { .. } | Operator::Loop { .. } => depth += 1,
             Operator::End => depth = depth.checked_sub(1)?,
             Operator::Else => {}
             Operator::Br { relative_depth } | Operator::BrIf { relative_depth } => {
@@ -407,8 +477,7 @@ fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable
                 e.0 += 1;
                 e.1 &= top_level;
             }
-            Operator::Loop { .. }
-            | Operator::Try { .. }
+            Operator::Try { .. }
             | Operator::TryTable { .. }
             | Operator::Catch { .. }
             | Operator::CatchAll
@@ -459,7 +528,7 @@ fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable
                 let mut used: BTreeSet<u32> = accesses.iter().flat_map(|a| a.2.deps.iter().copied()).collect();
                 let mut work: Vec<u32> = used.iter().copied().collect();
                 while let Some(l) = work.pop() {
-                    for &d in write_deps.get(&l).into_iter().flatten() {
+                    for &d in write_deps.get(&(l & !WRITES_OF)).into_iter().flatten() {
                         if used.insert(d) {
                             work.push(d);
                         }
@@ -523,6 +592,19 @@ fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, 
                 frames.push(Frame { height: stack.len().saturating_sub(params), results, saved: sim.locals.clone(), written: BTreeSet::new(), parent_dead: dead });
                 continue;
             }
+            Operator::Loop { blockty } => {
+                // A loop inside the loop: at its head every local it writes
+                // holds the value of one of its iterations.
+                let Some((params, results)) = block_arity(blockty) else { return Outcome::Bail };
+                if !dead {
+                    for l in written_in_loop(&body[k..]) {
+                        let assumed = sim.havoc(l);
+                        sim.locals.insert(l, assumed);
+                    }
+                }
+                frames.push(Frame { height: stack.len().saturating_sub(params), results, saved: sim.locals.clone(), written: BTreeSet::new(), parent_dead: dead });
+                continue;
+            }
             Operator::Else => {
                 let Some(f) = frames.last_mut() else { return Outcome::Bail };
                 stack.truncate(f.height);
@@ -534,11 +616,15 @@ fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, 
                 let Some(f) = frames.pop() else { return Outcome::Bail };
                 stack.truncate(f.height);
                 stack.extend(std::iter::repeat_n(Sym::Top, f.results));
+                // A local written inside has the value it had before or
+                // one written inside (after a loop inside, what was assumed
+                // at its head holds too).
                 sim.locals = f.saved;
-                for l in &f.written {
-                    sim.locals.remove(l);
+                for &l in &f.written {
+                    let assumed = sim.havoc(l);
+                    sim.locals.insert(l, assumed);
                     if let Some(p) = frames.last_mut() {
-                        p.written.insert(*l);
+                        p.written.insert(l);
                     }
                 }
                 dead = f.parent_dead;
