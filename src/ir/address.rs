@@ -15,7 +15,14 @@ pub struct AddressSplitter {
     builder: LLVMBuilderRef,
     i8: Type,
     i32: Type,
-    cache: HashMap<Value, (Value, u64)>,
+    /// The arithmetic built for a GEP with variable indices, by GEP (the
+    /// lowering never erases a GEP), with the GEP's operands when it was
+    /// built. Only built values are kept: the lowering replaces and erases
+    /// the program's other instructions as it goes (a load of a pointer
+    /// from memory N becomes a marker call), in block order, which is not
+    /// always definitions first, so a base kept here could dangle. A hit
+    /// counts only if the GEP's operands are still the same.
+    cache: HashMap<Value, (Vec<Value>, Value, u64)>,
 }
 
 impl AddressSplitter {
@@ -31,17 +38,14 @@ impl AddressSplitter {
 
     /// Splits `ptr` into a base pointer and a constant offset (>= 0, < 2^32).
     /// New address arithmetic is placed right after the GEP, so it dominates
-    /// every access that used the GEP, and is shared among them.
+    /// every access that used the GEP, and is shared among them. The base
+    /// is the GEP's operand as it is now, or arithmetic built here (which
+    /// uses the operands, so it follows their replacement).
     pub unsafe fn split(&mut self, ptr: Value) -> (Value, u64) {
-        if let Some(&hit) = self.cache.get(&ptr) {
-            return hit;
-        }
-        let result = self.split_uncached(ptr).unwrap_or((ptr, 0));
-        self.cache.insert(ptr, result);
-        result
+        self.split_gep(ptr).unwrap_or((ptr, 0))
     }
 
-    unsafe fn split_uncached(&mut self, ptr: Value) -> Option<(Value, u64)> {
+    unsafe fn split_gep(&mut self, ptr: Value) -> Option<(Value, u64)> {
         let is_gep = opcode(ptr) == Some(LLVMOpcode::LLVMGetElementPtr)
             || const_expr_opcode(ptr) == Some(LLVMOpcode::LLVMGetElementPtr);
         if !is_gep || LLVMIsInBounds(ptr) == 0 {
@@ -98,6 +102,11 @@ impl AddressSplitter {
         if opcode(ptr).is_none() {
             return None; // constant expressions have no variable indices
         }
+        if let Some((kept, address, constant)) = self.cache.get(&ptr) {
+            if *kept == ops {
+                return Some((*address, *constant));
+            }
+        }
         LLVMPositionBuilderBefore(self.builder, LLVMGetNextInstruction(ptr));
         let mut address = *base;
         for (index, stride) in variable {
@@ -118,6 +127,7 @@ impl AddressSplitter {
             let mut idx = [scaled];
             address = LLVMBuildInBoundsGEP2(self.builder, self.i8, address, idx.as_mut_ptr(), 1, c"".as_ptr());
         }
+        self.cache.insert(ptr, (ops, address, constant));
         Some((address, constant))
     }
 }
