@@ -311,6 +311,8 @@ def _check(cfg, seed, work, details):
         r = run([cfg.mmcc] + flags + [level, prog, "-o", mm], BUILD_TIMEOUT)
         if r.rc != 0 or r.timed_out:
             out("mmcc %s build" % level, r)
+            if r.rc is not None and r.rc < 0:
+                return "FAIL", "mmcc %s crashed (signal %d)" % (level, -r.rc)
             return "FAIL", "mmcc %s does not build it: %s" % (
                 level, first_line("\n".join(l for l in r.err.splitlines() if "error" in l) or r.err)
                 or describe(r))
