@@ -147,23 +147,40 @@ impl Code {
     /// in iteration `k` (`None`: the first), entry locals zero-extended;
     /// `start` holds the exit's induction local's first value (as the
     /// pre-check reads it), other induction locals start at their value.
+    /// (The pre-check runs at every entry to the loop, so its terms are
+    /// written without multiplications by 1 or additions of 0.)
     fn group_address(&mut self, g: &loops::Group, konst: i64, exit_iv: Option<(u32, u32)>, k: Option<u32>) {
         use Instruction::*;
-        self.push(I64Const(konst));
+        let mut terms = 0;
+        let mut term = |code: &mut Code, value: &[Instruction], coef: i64| {
+            code.extend(value.iter().cloned());
+            if coef != 1 {
+                code.extend([I64Const(coef), I64Mul]);
+            }
+            if terms > 0 {
+                code.push(I64Add);
+            }
+            terms += 1;
+        };
         for (&var, &coef) in &g.entry_terms {
             if let loops::Var::Entry(l) = var {
-                self.extend([LocalGet(l), I64ExtendI32U, I64Const(coef), I64Mul, I64Add]);
+                term(self, &[LocalGet(l), I64ExtendI32U], coef);
             }
         }
         for (&l, &coef) in &g.ivs {
             match exit_iv {
-                Some((iv, start)) if iv == l => self.push(LocalGet(start)),
-                _ => self.extend([LocalGet(l), I64ExtendI32U]),
+                Some((iv, start)) if iv == l => term(self, &[LocalGet(start)], coef),
+                _ => term(self, &[LocalGet(l), I64ExtendI32U], coef),
             }
-            self.extend([I64Const(coef), I64Mul, I64Add]);
         }
         if let Some(k) = k {
-            self.extend([LocalGet(k), I64Const(g.slope), I64Mul, I64Add]);
+            term(self, &[LocalGet(k)], g.slope);
+        }
+        if konst != 0 {
+            term(self, &[I64Const(konst)], 1);
+        }
+        if terms == 0 {
+            self.push(I64Const(0));
         }
     }
 
@@ -200,9 +217,16 @@ impl Code {
             let moves = (g.slope != 0).then_some(last);
             let (at_low, at_high) = if g.slope >= 0 { (None, moves) } else { (moves, None) };
             let slot = &cx.layout.slots[g.memory as usize];
-            // The lowest address is not negative ...
-            self.group_address(g, g.min_konst, exit_iv, at_low);
-            self.extend([I64Const(0), I64GeS, I32And]);
+            // The lowest address is not negative (it cannot be when every
+            // term is, and the exit's induction variable starts at a value
+            // taken zero-extended, or checked not negative, as for any exit
+            // but `!=`) ...
+            let exit_may_start_negative = matches!(plan.counted, Some(ref c) if matches!(c.exit, Exit::Ne) && g.ivs.contains_key(&c.iv));
+            let never_negative = g.min_konst >= 0 && g.slope >= 0 && g.entry_terms.values().chain(g.ivs.values()).all(|&c| c >= 0) && !exit_may_start_negative;
+            if !never_negative {
+                self.group_address(g, g.min_konst, exit_iv, at_low);
+                self.extend([I64Const(0), I64GeS, I32And]);
+            }
             // ... and the highest access ends within the memory's size.
             self.group_address(g, g.max_end, exit_iv, at_high);
             self.size_bytes(cx, slot);
