@@ -497,6 +497,9 @@ fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable
     if !any_access {
         return None;
     }
+    // The locals each loop inside writes, once for all the simulation's rounds.
+    let inner_writes: BTreeMap<usize, BTreeSet<u32>> =
+        body.iter().enumerate().filter(|(_, op)| matches!(op, Operator::Loop { .. })).map(|(k, _)| (k, written_in_loop(&body[k..]))).collect();
     let counted_shape = !other_back_edge && matches!(body.last(), Some(Operator::BrIf { relative_depth: 0 }));
     let written: BTreeSet<u32> = writes.keys().copied().collect();
     let mut ivs: BTreeSet<u32> = if counted_shape { writes.iter().filter(|(_, &(n, top))| n == 1 && top).map(|(&l, _)| l).collect() } else { BTreeSet::new() };
@@ -508,7 +511,7 @@ fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable
     // proposes the bounded locals.
     for _ in 0..=(ivs.len() + written.len() + 1) {
         let sim = Sim { locals: BTreeMap::new(), written: &written, ivs: &ivs, ranged: &ranged, write_deps: BTreeMap::new() };
-        match simulate(sim, body, start + 1, counted_shape, arity, provable) {
+        match simulate(sim, body, start + 1, counted_shape, &inner_writes, arity, provable) {
             Outcome::Bail => return None,
             Outcome::Drop(l) => {
                 ivs.remove(&l);
@@ -557,7 +560,9 @@ enum Outcome {
     },
 }
 
-fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, arity: &Arity, provable: &dyn Fn(&Operator) -> bool) -> Outcome {
+/// `inner_writes`: for each loop inside (by its index in `body`), the
+/// locals it writes.
+fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, inner_writes: &BTreeMap<usize, BTreeSet<u32>>, arity: &Arity, provable: &dyn Fn(&Operator) -> bool) -> Outcome {
     let mut stack: Vec<Sym> = Vec::new();
     let mut frames: Vec<Frame> = Vec::new();
     let mut dead = false;
@@ -597,7 +602,7 @@ fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, 
                 // holds the value of one of its iterations.
                 let Some((params, results)) = block_arity(blockty) else { return Outcome::Bail };
                 if !dead {
-                    for l in written_in_loop(&body[k..]) {
+                    for &l in &inner_writes[&k] {
                         let assumed = sim.havoc(l);
                         sim.locals.insert(l, assumed);
                     }
