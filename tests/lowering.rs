@@ -519,6 +519,43 @@ const LOOPS: &str = r#"
           (br_if $l3 (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $n))))
         (br_if $l2 (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $n))))
       (br_if $l1 (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 1))) (local.get $n)))))
+  (func (export "masked_gather") (param $t i32) (param $m i32) (param $n i32) (local $i i32)
+    ;; A table indexed by loaded values masked with a local the loop never
+    ;; writes (as bench/kernels/gather.c): every index is in [0, $m], so
+    ;; the gather is proven for the table's first $m + 1 entries at once.
+    (loop $l
+      (i32.store $m2 (i32.shl (local.get $i) (i32.const 2))
+        (i32.load $m1 offset=4 (i32.add (local.get $t)
+          (i32.shl (i32.and (i32.load $m2 (i32.shl (local.get $i) (i32.const 2))) (local.get $m)) (i32.const 2)))))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "rem_scatter") (param $d i32) (param $n i32) (param $k i32) (local $i i32)
+    ;; A scatter to loaded values modulo a local: every index is in
+    ;; [0, $n - 1] (and $n = 0 traps at the remainder).
+    (loop $l
+      (i32.store $m1 offset=8
+        (i32.add (local.get $d) (i32.shl (i32.rem_u (i32.load $m2 (i32.shl (local.get $i) (i32.const 2))) (local.get $n)) (i32.const 2)))
+        (local.get $i))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $k)))))
+  (func (export "masked_gather4") (param $t i32) (param $m i32) (param $n i32) (local $i i32) (local $mask v128) (local $v v128)
+    ;; The same, vectorized as LLVM does: four indices masked at once by a
+    ;; splatted mask, then taken lane by lane.
+    (local.set $mask (i32x4.splat (local.get $m)))
+    (loop $l
+      (local.set $v (v128.and (v128.load $m2 (i32.shl (local.get $i) (i32.const 4))) (local.get $mask)))
+      (i32.store $m2 (i32.shl (local.get $i) (i32.const 4))
+        (i32.load $m1 offset=4 (i32.add (local.get $t) (i32.shl (i32x4.extract_lane 0 (local.get $v)) (i32.const 2)))))
+      (i32.store $m2 offset=4 (i32.shl (local.get $i) (i32.const 4))
+        (i32.load $m1 offset=4 (i32.add (local.get $t) (i32.shl (i32x4.extract_lane 3 (local.get $v)) (i32.const 2)))))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "masked_difference") (param $t i32) (param $m i32) (param $n i32) (local $i i32)
+    ;; Two values masked by the same local are two unknowns: their
+    ;; difference does not cancel, and the store is not proven.
+    (loop $l
+      (i32.store8 $m1
+        (i32.sub (i32.add (local.get $t) (i32.and (i32.load $m2 (i32.shl (local.get $i) (i32.const 2))) (local.get $m)))
+          (i32.and (i32.load $m2 offset=4 (i32.shl (local.get $i) (i32.const 2))) (local.get $m)))
+        (local.get $i))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
   (func (export "sum") (param $mem i32) (param $p i32) (param $n i32) (result i32) (local $i i32) (local $s i32)
     (loop $l
       (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31))
@@ -641,6 +678,41 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
         ("three_deep", &[page - 104, 8]),
         ("three_deep", &[3 * page - 104, 8]),
         ("sum", &[0, 3 * page - 120, 120]),
+        // Indices bounded by a local (memory 1 has 3 pages, 2 has 1).
+        ("clear2", &[0, 4096]),
+        ("masked_gather", &[3 * page - 64, 15, 50]),
+        ("poke", &[1, 80, 0x1234_567f]),
+        ("masked_gather", &[3 * page - 68, 15, 50]),
+        ("poke", &[1, 80, 0x1234_567f]),
+        ("masked_gather", &[3 * page - 64, 15, 50]),
+        ("sum", &[1, 0, 200]),
+        ("clear2", &[0, 4096]),
+        ("masked_gather", &[0, -1, 10]),
+        ("clear2", &[0, 4096]),
+        ("poke", &[1, 28, 0x7fff_ffff]),
+        ("masked_gather", &[0, -1, 10]),
+        ("clear2", &[0, 4096]),
+        ("poke", &[1, 28, 19]),
+        ("rem_scatter", &[3 * page - 48, 10, 50]),
+        ("rem_scatter", &[3 * page - 44, 10, 6]),
+        ("rem_scatter", &[3 * page - 44, 10, 50]),
+        ("rem_scatter", &[0, 0, 5]),
+        ("rem_scatter", &[3 * page - 12, 1, 50]),
+        ("rem_scatter", &[3 * page - 8, 1, 50]),
+        ("sum", &[0, 3 * page - 60, 60]),
+        ("clear2", &[0, 4096]),
+        ("poke", &[1, 5 * 16 + 12, 0x1234_567f]),
+        ("masked_gather4", &[3 * page - 68, 15, 10]),
+        ("clear2", &[0, 4096]),
+        ("poke", &[1, 5 * 16 + 12, 0x1234_567f]),
+        ("masked_gather4", &[3 * page - 64, 15, 5]),
+        ("masked_gather4", &[3 * page - 64, 15, 10]),
+        ("sum", &[1, 0, 160]),
+        ("clear2", &[0, 4096]),
+        ("poke", &[1, 4, 8]),
+        ("masked_difference", &[3 * page - 4, 15, 1]),
+        ("masked_difference", &[3 * page - 4, 15, 2]),
+        ("sum", &[0, 3 * page - 20, 20]),
     ];
     let got = differential(LOOPS, calls);
     // The outcomes the calls were written for (the differential test only
@@ -684,6 +756,28 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
     assert_eq!(at("range_escapes", &[0, 10, page + 100]), &oob);
     assert_eq!(at("three_deep", &[page - 104, 8]), &Outcome::Returned(vec![]));
     assert_eq!(at("three_deep", &[3 * page - 104, 8]), &oob);
+    // Index 20 is the one that reaches the table's entry 15.
+    assert_eq!(at("masked_gather", &[3 * page - 64, 15, 50]), &Outcome::Returned(vec![]));
+    assert_eq!(at("masked_gather", &[3 * page - 68, 15, 50]), &Outcome::Returned(vec![]));
+    let gathers: Vec<_> = calls.iter().zip(&got).filter(|(c, _)| c.0 == "masked_gather").map(|(_, o)| o).collect();
+    assert_eq!(gathers[2], &oob);
+    // A mask of 2^32 - 1: the index 0x7fffffff reaches past 4 GiB.
+    assert_eq!(gathers[3], &Outcome::Returned(vec![]));
+    assert_eq!(gathers[4], &oob);
+    // Index 7 holds 19, whose remainder, 9, is the entry past the end.
+    assert_eq!(at("rem_scatter", &[3 * page - 48, 10, 50]), &Outcome::Returned(vec![]));
+    assert_eq!(at("rem_scatter", &[3 * page - 44, 10, 6]), &Outcome::Returned(vec![]));
+    assert_eq!(at("rem_scatter", &[3 * page - 44, 10, 50]), &oob);
+    assert_eq!(at("rem_scatter", &[0, 0, 5]), &Outcome::Trapped(Trap::IntegerDivisionByZero));
+    assert_eq!(at("rem_scatter", &[3 * page - 12, 1, 50]), &Outcome::Returned(vec![]));
+    assert_eq!(at("rem_scatter", &[3 * page - 8, 1, 50]), &oob);
+    // Vector 5's last lane holds 15 after masking.
+    assert_eq!(at("masked_gather4", &[3 * page - 68, 15, 10]), &Outcome::Returned(vec![]));
+    assert_eq!(at("masked_gather4", &[3 * page - 64, 15, 5]), &Outcome::Returned(vec![]));
+    assert_eq!(at("masked_gather4", &[3 * page - 64, 15, 10]), &oob);
+    // The second iteration stores at 3 pages + 4 (index 1 holds 8).
+    assert_eq!(at("masked_difference", &[3 * page - 4, 15, 1]), &Outcome::Returned(vec![]));
+    assert_eq!(at("masked_difference", &[3 * page - 4, 15, 2]), &oob);
 }
 
 #[test]
@@ -712,8 +806,10 @@ fn counted_loops_are_versioned() {
         // same, the inner loop versioned in both copies; inner_clobbers
         // has no access to prove; range_escapes has one in its outer loop;
         // three_deep: the outer loop once, the middle one twice, the inner
-        // one four times.
-        let want = [[2; 14].as_slice(), &[0, 0, 5, 5, 6, 2, 4, 7, 2, 0]].concat();
+        // one four times; masked_gather, rem_scatter, masked_gather4 and
+        // masked_difference are counted loops (the last proves its loads,
+        // not its store).
+        let want = [[2; 14].as_slice(), &[0, 0, 5, 5, 6, 2, 4, 7, 2, 2, 2, 2, 2, 0]].concat();
         assert_eq!(&loops_per_function[..want.len()], &want[..], "top memory {top}");
     }
 }

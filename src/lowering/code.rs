@@ -144,12 +144,14 @@ impl Code {
     }
 
     /// Pushes an i64: group `g`'s address (unwrapped) with constant `konst`
-    /// in iteration `k` (`None`: the first), entry locals zero-extended;
+    /// in iteration `k` (`None`: the first), entry locals zero-extended,
+    /// and each unknown bounded by a local at its least (`high` false) or
+    /// greatest value;
     /// `start` holds the exit's induction local's first value (as the
     /// pre-check reads it), other induction locals start at their value.
     /// (The pre-check runs at every entry to the loop, so its terms are
     /// written without multiplications by 1 or additions of 0.)
-    fn group_address(&mut self, g: &loops::Group, konst: i64, exit_iv: Option<(u32, u32)>, k: Option<u32>) {
+    fn group_address(&mut self, g: &loops::Group, konst: i64, high: bool, exit_iv: Option<(u32, u32)>, k: Option<u32>) {
         use Instruction::*;
         let mut terms = 0;
         let mut term = |code: &mut Code, value: &[Instruction], coef: i64| {
@@ -163,8 +165,23 @@ impl Code {
             terms += 1;
         };
         for (&var, &coef) in &g.entry_terms {
-            if let loops::Var::Entry(l) = var {
-                term(self, &[LocalGet(l), I64ExtendI32U], coef);
+            // An unknown in [0, l] or [0, l - 1] is at its bound where its
+            // term is greatest (high) or least (low), else at 0.
+            let at_bound = (coef > 0) == high;
+            match var {
+                loops::Var::Entry(l) => term(self, &[LocalGet(l), I64ExtendI32U], coef),
+                loops::Var::UpTo(l) if at_bound => term(self, &[LocalGet(l), I64ExtendI32U], coef),
+                loops::Var::Below(l) if at_bound => term(self, &[LocalGet(l), I64ExtendI32U, I64Const(1), I64Sub], coef),
+                loops::Var::UpToLanes(l) if at_bound => {
+                    // lane 0 | lane 1 | lane 2 | lane 3: at least each lane.
+                    let mut value = vec![LocalGet(l), I32x4ExtractLane(0)];
+                    for k in 1..4 {
+                        value.extend([LocalGet(l), I32x4ExtractLane(k), I32Or]);
+                    }
+                    value.push(I64ExtendI32U);
+                    term(self, &value, coef)
+                }
+                _ => {}
             }
         }
         for (&l, &coef) in &g.ivs {
@@ -224,11 +241,11 @@ impl Code {
             let exit_may_start_negative = matches!(plan.counted, Some(ref c) if matches!(c.exit, Exit::Ne) && g.ivs.contains_key(&c.iv));
             let never_negative = g.min_konst >= 0 && g.slope >= 0 && g.entry_terms.values().chain(g.ivs.values()).all(|&c| c >= 0) && !exit_may_start_negative;
             if !never_negative {
-                self.group_address(g, g.min_konst, exit_iv, at_low);
+                self.group_address(g, g.min_konst, false, exit_iv, at_low);
                 self.extend([I64Const(0), I64GeS, I32And]);
             }
             // ... and the highest access ends within the memory's size.
-            self.group_address(g, g.max_end, exit_iv, at_high);
+            self.group_address(g, g.max_end, true, exit_iv, at_high);
             self.size_bytes(cx, slot);
             self.extend([I64LeS, I32And]);
         }
@@ -242,11 +259,26 @@ impl Code {
         use Instruction::*;
         let signed = matches!(c.exit, Exit::Below { signed: true, .. } | Exit::Above { signed: true, .. });
         let ext = if signed { I64ExtendI32S } else { I64ExtendI32U };
-        // The bound as the loop compares it: an i32, wrapped.
-        self.push(I32Const(c.bound.konst as i32));
+        // The bound as the loop compares it: an i32, wrapped (written
+        // without multiplications by 1 or additions of 0, as it is
+        // computed at every entry to the loop).
+        let mut terms = 0;
         for (&var, &coef) in &c.bound.terms {
-            let loops::Var::Entry(l) = var else { bail!("a loop bound that uses the induction variable") };
-            self.extend([LocalGet(l), I32Const(coef as i32), I32Mul, I32Add]);
+            let loops::Var::Entry(l) = var else { bail!("a loop bound that is not over locals the loop never writes") };
+            self.push(LocalGet(l));
+            if coef != 1 {
+                self.extend([I32Const(coef as i32), I32Mul]);
+            }
+            if terms > 0 {
+                self.push(I32Add);
+            }
+            terms += 1;
+        }
+        if c.bound.konst != 0 || terms == 0 {
+            self.push(I32Const(c.bound.konst as i32));
+            if terms > 0 {
+                self.push(I32Add);
+            }
         }
         self.extend([ext.clone(), LocalSet(y), LocalGet(c.iv), ext, LocalSet(l0)]);
         let step = c.step;

@@ -8,7 +8,7 @@
 //! one, so for each loop this pass finds the accesses whose address is an
 //! affine function of the loop's induction variables (when it has the
 //! common counted shape) and of locals the loop never writes, plus bounded
-//! parts. The rewrite then emits the loop twice behind one test, made at
+//! parts (constant ranges, or `[0, m]` for `x & m` with `m` such a local). The rewrite then emits the loop twice behind one test, made at
 //! loop entry: if every such access stays inside its memory's current size
 //! for every iteration the loop can run, the copy without their checks runs,
 //! otherwise the original, checked one (a proven access adds its slot's base
@@ -54,6 +54,26 @@ pub enum Var {
     Entry(u32),
     /// The induction local's value at the start of the iteration.
     Iv(u32),
+    /// Some value in `[0, l]`, `l` a local the loop never writes (taken
+    /// unsigned): `x & l`. Unlike the others, each use of the variable
+    /// may be a different value (see [`Affine::add`]).
+    UpTo(u32),
+    /// Some value in `[0, l - 1]`, `l` as for `UpTo`: `x % l` (unsigned;
+    /// when `l` is 0 the remainder traps before any access can use it).
+    Below(u32),
+    /// Some value in `[0, m]`, `m` an upper bound of every i32 lane of the
+    /// v128 local `l` the loop never writes (the pre-check takes the `|` of
+    /// the lanes): an `i32x4.extract_lane` of `v128.and` with `l`, as
+    /// LLVM vectorizes `x[i] & mask` with the mask splatted before the loop.
+    UpToLanes(u32),
+}
+
+impl Var {
+    /// Whether the variable stands for an unknown bounded by a local
+    /// rather than for the local's own value.
+    pub fn bounded_by_local(self) -> bool {
+        matches!(self, Var::UpTo(_) | Var::Below(_) | Var::UpToLanes(_))
+    }
 }
 
 /// `konst + Σ coef · var + r` over unwrapped integers, `r` an unknown in
@@ -113,8 +133,15 @@ impl Affine {
             out.hi -= other.lo;
         }
         for (&v, &c) in &other.terms {
+            let c = c.checked_mul(sign)?;
             let e = out.terms.entry(v).or_insert(0);
-            *e = e.checked_add(c.checked_mul(sign)?)?;
+            // Two unknowns bounded by the same local are not the same
+            // value: their sum is bounded by the sum of the bounds, but a
+            // difference does not cancel.
+            if v.bounded_by_local() && (*e).signum() * c.signum() < 0 {
+                return None;
+            }
+            *e = e.checked_add(c)?;
             if *e == 0 {
                 out.terms.remove(&v);
             }
@@ -142,9 +169,18 @@ impl Affine {
     fn iv_coefs(&self) -> BTreeMap<u32, i64> {
         self.terms.iter().filter_map(|(&v, &c)| if let Var::Iv(l) = v { Some((l, c)) } else { None }).collect()
     }
-    /// The terms of locals the loop never writes.
+    /// The terms of locals the loop never writes (their values, or values
+    /// bounded by them).
     fn entry_terms(&self) -> BTreeMap<Var, i64> {
-        self.terms.iter().filter(|(v, _)| matches!(v, Var::Entry(_))).map(|(&v, &c)| (v, c)).collect()
+        self.terms.iter().filter(|(v, _)| !matches!(v, Var::Iv(_))).map(|(&v, &c)| (v, c)).collect()
+    }
+    /// The local, if the form is exactly the value of a local the loop
+    /// never writes.
+    fn as_entry_local(&self) -> Option<u32> {
+        match self.terms.iter().next() {
+            Some((&Var::Entry(l), &1)) if self.terms.len() == 1 && self.konst == 0 && self.exact() => Some(l),
+            _ => None,
+        }
     }
 }
 
@@ -184,6 +220,9 @@ enum Sym {
     Top,
     Val(Affine),
     Cmp(Cmp, Affine, Affine),
+    /// A v128 whose every i32 lane is at most an i32 lane of the v128
+    /// local the loop never writes.
+    Lanes(u32),
 }
 
 /// How the loop continues: `IV + step` compared with `bound` after each
@@ -713,7 +752,9 @@ fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, 
                             (None, Some(a), Some(b)) if a.1 <= b.1 => Some(Affine::range(0, a.1).with_deps(&x.unwrap().deps)),
                             (None, _, Some(b)) => Some(Affine::range(0, b.1).with_deps(&y.unwrap().deps)),
                             (None, Some(a), None) => Some(Affine::range(0, a.1).with_deps(&x.unwrap().deps)),
-                            _ => None,
+                            // A mask the loop never changes (a table's
+                            // size - 1, loaded before the loop).
+                            _ => y.and_then(Affine::as_entry_local).or_else(|| x.and_then(Affine::as_entry_local)).map(|l| Affine::var(Var::UpTo(l))),
                         }
                     }
                     Operator::I32Or => rx.zip(ry).map(|(a, b)| {
@@ -728,7 +769,8 @@ fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, 
                     },
                     Operator::I32RemU => match ky.map(|k| k & 0xffff_ffff) {
                         Some(k) if k > 0 => Some(Affine::range(0, k - 1)),
-                        _ => None,
+                        Some(_) => None,
+                        None => y.and_then(Affine::as_entry_local).map(|l| Affine::var(Var::Below(l))),
                     },
                     _ => unreachable!("not one of the arithmetic operators above"),
                 };
@@ -750,6 +792,27 @@ fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, 
                 };
                 stack.push(match (a, b) {
                     (Sym::Val(x), Sym::Val(y)) => Sym::Cmp(cmp, x, y),
+                    _ => Sym::Top,
+                });
+            }
+            Operator::V128And => {
+                // Bits of a v128 local the loop never writes: each i32 lane
+                // of the result is at most that local's lane.
+                let b = pop!();
+                let a = pop!();
+                let lanes = |s: &Sym| match s {
+                    Sym::Lanes(l) => Some(*l),
+                    // A v128 operand that is a plain entry local is one of
+                    // the function's v128 locals (the module validates).
+                    Sym::Val(x) => x.as_entry_local(),
+                    _ => None,
+                };
+                stack.push(lanes(&b).or_else(|| lanes(&a)).map_or(Sym::Top, Sym::Lanes));
+            }
+            Operator::I32x4ExtractLane { .. } => {
+                let v = pop!();
+                stack.push(match v {
+                    Sym::Lanes(l) => Sym::Val(Affine::var(Var::UpToLanes(l))),
                     _ => Sym::Top,
                 });
             }
@@ -795,11 +858,11 @@ fn counted(steps: &BTreeMap<u32, i64>, condition: Sym) -> Option<Counted> {
     let (cmp, lhs, rhs) = match condition {
         Sym::Cmp(c, l, r) => (c, l, r),
         Sym::Val(x) => (Cmp::Ne, x, Affine::konst(0)),
-        Sym::Top => return None,
+        Sym::Top | Sym::Lanes(_) => return None,
     };
     // Normalize to `IV + step OP bound`, the bound free of induction terms.
     let (cmp, ivside, bound) = if rhs.has_iv() { (cmp.swapped(), rhs, lhs) } else { (cmp, lhs, rhs) };
-    if bound.has_iv() || !bound.exact() || !ivside.exact() || ivside.terms.len() != 1 {
+    if bound.terms.keys().any(|v| !matches!(v, Var::Entry(_))) || !bound.exact() || !ivside.exact() || ivside.terms.len() != 1 {
         return None;
     }
     let (&Var::Iv(iv), &1) = ivside.terms.iter().next()? else { return None };
