@@ -519,6 +519,23 @@ const LOOPS: &str = r#"
           (br_if $l3 (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $n))))
         (br_if $l2 (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 1))) (local.get $n))))
       (br_if $l1 (i32.lt_u (local.tee $a (i32.add (local.get $a) (i32.const 1))) (local.get $n)))))
+  (func (export "taps") (param $p i32) (param $n i32) (param $k i32) (local $i i32) (local $j i32) (local $q i32) (local $acc i32)
+    ;; As LLVM vectorizes bench/kernels/conv.c: the inner loop counts $j
+    ;; down from $k to 0 by 4 and moves $q by 8, the same iterations for
+    ;; every outer one, so its accesses are proven once, before the outer
+    ;; loop, from its iteration count.
+    (loop $outer
+      (local.set $acc (i32.const 0))
+      (local.set $j (local.get $k))
+      (local.set $q (local.get $p))
+      (loop $inner
+        (local.set $acc (i32.add (local.get $acc) (i32.load16_u $m1 offset=6 (local.get $q))))
+        (i32.store16 $m1 offset=6 (local.get $q) (local.get $acc))
+        (local.set $q (i32.add (local.get $q) (i32.const 8)))
+        (br_if $inner (local.tee $j (i32.add (local.get $j) (i32.const -4)))))
+      (i32.store $m2 (i32.shl (local.get $i) (i32.const 2)) (local.get $acc))
+      (local.set $p (i32.add (local.get $p) (i32.const 2)))
+      (br_if $outer (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
   (func (export "masked_gather") (param $t i32) (param $m i32) (param $n i32) (local $i i32)
     ;; A table indexed by loaded values masked with a local the loop never
     ;; writes (as bench/kernels/gather.c): every index is in [0, $m], so
@@ -678,6 +695,21 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
         ("three_deep", &[page - 104, 8]),
         ("three_deep", &[3 * page - 104, 8]),
         ("sum", &[0, 3 * page - 120, 120]),
+        // Inner loops proven from their iteration count (memory 1 has 3
+        // pages): the last load ends at p + 2n - 2 + 2k.
+        ("row_sums", &[3 * page - 160, 0, 10, 16]),
+        ("row_sums", &[3 * page - 159, 0, 10, 16]),
+        ("row_sums", &[0, 0, 10, 0]),
+        ("sum", &[1, 0, 40]),
+        ("taps", &[3 * page - 34, 10, 8]),
+        ("taps", &[3 * page - 33, 10, 8]),
+        ("taps", &[100, 3, 4]),
+        ("sum", &[1, 0, 40]),
+        ("taps", &[0, 10, 6]),
+        ("sum", &[1, 0, 400]),
+        ("sum", &[0, 3 * page - 400, 400]),
+        ("taps", &[0, 10, 0]),
+        ("sum", &[1, 0, 400]),
         // Indices bounded by a local (memory 1 has 3 pages, 2 has 1).
         ("clear2", &[0, 4096]),
         ("masked_gather", &[3 * page - 64, 15, 50]),
@@ -756,6 +788,15 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
     assert_eq!(at("range_escapes", &[0, 10, page + 100]), &oob);
     assert_eq!(at("three_deep", &[page - 104, 8]), &Outcome::Returned(vec![]));
     assert_eq!(at("three_deep", &[3 * page - 104, 8]), &oob);
+    assert_eq!(at("row_sums", &[3 * page - 160, 0, 10, 16]), &Outcome::Returned(vec![]));
+    assert_eq!(at("row_sums", &[3 * page - 159, 0, 10, 16]), &oob);
+    assert_eq!(at("row_sums", &[0, 0, 10, 0]), &Outcome::Returned(vec![]));
+    assert_eq!(at("taps", &[3 * page - 34, 10, 8]), &Outcome::Returned(vec![]));
+    assert_eq!(at("taps", &[3 * page - 33, 10, 8]), &oob);
+    assert_eq!(at("taps", &[100, 3, 4]), &Outcome::Returned(vec![]));
+    // $k not a multiple of 4 (or 0): $j never meets 0 and $q runs off.
+    assert_eq!(at("taps", &[0, 10, 6]), &oob);
+    assert_eq!(at("taps", &[0, 10, 0]), &oob);
     // Index 20 is the one that reaches the table's entry 15.
     assert_eq!(at("masked_gather", &[3 * page - 64, 15, 50]), &Outcome::Returned(vec![]));
     assert_eq!(at("masked_gather", &[3 * page - 68, 15, 50]), &Outcome::Returned(vec![]));
@@ -802,14 +843,17 @@ fn counted_loops_are_versioned() {
         // The module's own functions; helpers come after. The counted
         // loops twice each; clear2, poke and size1 have none. hash_probe: the outer
         // loop twice, the probe loop once in its fast copy and twice (it
-        // has a pre-check of its own) in the checked one; row_sums the
-        // same, the inner loop versioned in both copies; inner_clobbers
-        // has no access to prove; range_escapes has one in its outer loop;
-        // three_deep: the outer loop once, the middle one twice, the inner
-        // one four times; masked_gather, rem_scatter, masked_gather4 and
-        // masked_difference are counted loops (the last proves its loads,
-        // not its store).
-        let want = [[2; 14].as_slice(), &[0, 0, 5, 5, 6, 2, 4, 7, 2, 2, 2, 2, 2, 0]].concat();
+        // has a pre-check of its own) in the checked one; row_sums and
+        // taps: the outer loop twice, the inner one proven by the outer
+        // pre-check, so once in the fast copy and versioned in the checked
+        // one; inner_clobbers has no access to prove; range_escapes has one
+        // in its outer loop; three_deep: the outer loop once (at most two
+        // versioned levels nest), the middle one twice, the inner one
+        // proven by the middle one's pre-check, once in its fast copy and
+        // twice in its checked one; masked_gather, rem_scatter,
+        // masked_gather4 and masked_difference are counted loops (the last
+        // proves its loads, not its store).
+        let want = [[2; 14].as_slice(), &[0, 0, 5, 5, 5, 2, 4, 6, 5, 2, 2, 2, 2, 2, 0]].concat();
         assert_eq!(&loops_per_function[..want.len()], &want[..], "top memory {top}");
     }
 }

@@ -151,7 +151,9 @@ impl Code {
     /// pre-check reads it), other induction locals start at their value.
     /// (The pre-check runs at every entry to the loop, so its terms are
     /// written without multiplications by 1 or additions of 0.)
-    fn group_address(&mut self, g: &loops::Group, konst: i64, high: bool, exit_iv: Option<(u32, u32)>, k: Option<u32>) {
+    /// `counts`: the i64 local holding the last iteration number of each
+    /// counted loop inside whose iteration number the address uses.
+    fn group_address(&mut self, g: &loops::Group, konst: i64, high: bool, counts: &BTreeMap<u32, u32>, exit_iv: Option<(u32, u32)>, k: Option<u32>) {
         use Instruction::*;
         let mut terms = 0;
         let mut term = |code: &mut Code, value: &[Instruction], coef: i64| {
@@ -165,8 +167,8 @@ impl Code {
             terms += 1;
         };
         for (&var, &coef) in &g.entry_terms {
-            // An unknown in [0, l] or [0, l - 1] is at its bound where its
-            // term is greatest (high) or least (low), else at 0.
+            // An unknown in [0, l], [0, l - 1] or [0, N] is at its bound
+            // where its term is greatest (high) or least (low), else at 0.
             let at_bound = (coef > 0) == high;
             match var {
                 loops::Var::Entry(l) => term(self, &[LocalGet(l), I64ExtendI32U], coef),
@@ -181,7 +183,10 @@ impl Code {
                     value.push(I64ExtendI32U);
                     term(self, &value, coef)
                 }
-                _ => {}
+                loops::Var::InnerIter(at) if at_bound => term(self, &[LocalGet(counts[&at])], coef),
+                // At 0 (the unknowns' other end).
+                loops::Var::UpTo(_) | loops::Var::Below(_) | loops::Var::UpToLanes(_) | loops::Var::InnerIter(_) => {}
+                loops::Var::Iv(_) => unreachable!("a group's induction terms are apart"),
             }
         }
         for (&l, &coef) in &g.ivs {
@@ -207,23 +212,31 @@ impl Code {
     fn precheck(&mut self, cx: &Context, plan: &LoopPlan, scratch: &mut Scratch) -> Result<()> {
         use Instruction::*;
         let [l0, y, lo, hi, last] = [1, 2, 3, 4, 5].map(|k| scratch.get(ValType::I64, usize::MAX - k));
+        // The loops inside whose iterations proven addresses follow: each
+        // ends as its shape says, and its last iteration's number.
+        let mut counts = BTreeMap::new();
+        for (j, inner) in plan.inner.iter().enumerate() {
+            let n = scratch.get(ValType::I64, usize::MAX - 6 - j);
+            self.counted_range(&inner.counted, Some(&inner.start), &inner.bound, [l0, y, lo, hi])?;
+            if j > 0 {
+                self.push(I32And);
+            }
+            self.last_iteration(inner.counted.step, lo, hi);
+            self.push(LocalSet(n));
+            counts.insert(inner.at as u32, n);
+        }
         let mut exit_iv = None;
         match &plan.counted {
             Some(c) => {
-                self.counted_range(c, [l0, y, lo, hi])?;
-                // The last iteration's number, counting from 0 (hi >= lo:
-                // a power of two's division is a shift).
-                let s = c.step.unsigned_abs();
-                self.extend([LocalGet(hi), LocalGet(lo), I64Sub]);
-                match s {
-                    1 => {}
-                    _ if s.is_power_of_two() => self.extend([I64Const(s.trailing_zeros() as i64), I64ShrU]),
-                    _ => self.extend([I64Const(s as i64), I64DivU]),
-                }
+                self.counted_range(c, None, &c.bound, [l0, y, lo, hi])?;
+                self.last_iteration(c.step, lo, hi);
                 self.push(LocalSet(last));
                 exit_iv = Some((c.iv, if c.step > 0 { lo } else { hi }));
             }
             None => self.push(I32Const(1)),
+        }
+        if !plan.inner.is_empty() {
+            self.push(I32And);
         }
         for (&local, &max) in &plan.ranged {
             self.extend([LocalGet(local), I64ExtendI32U, I64Const(max), I64LeU, I32And]);
@@ -241,29 +254,37 @@ impl Code {
             let exit_may_start_negative = matches!(plan.counted, Some(ref c) if matches!(c.exit, Exit::Ne) && g.ivs.contains_key(&c.iv));
             let never_negative = g.min_konst >= 0 && g.slope >= 0 && g.entry_terms.values().chain(g.ivs.values()).all(|&c| c >= 0) && !exit_may_start_negative;
             if !never_negative {
-                self.group_address(g, g.min_konst, false, exit_iv, at_low);
+                self.group_address(g, g.min_konst, false, &counts, exit_iv, at_low);
                 self.extend([I64Const(0), I64GeS, I32And]);
             }
             // ... and the highest access ends within the memory's size.
-            self.group_address(g, g.max_end, true, exit_iv, at_high);
+            self.group_address(g, g.max_end, true, &counts, exit_iv, at_high);
             self.size_bytes(cx, slot);
             self.extend([I64LeS, I32And]);
         }
         Ok(())
     }
 
-    /// Pushes an i32, non-zero when the counted loop `c` ends as its shape
-    /// says, and sets locals `lo` and `hi` to the least and greatest value
-    /// its induction variable has at the start of an iteration.
-    fn counted_range(&mut self, c: &loops::Counted, [l0, y, lo, hi]: [u32; 4]) -> Result<()> {
+    /// Pushes an i64: the number, from 0, of the last iteration of a loop
+    /// whose induction variable takes values from `lo` to `hi` (hi >= lo: a
+    /// power of two's division is a shift).
+    fn last_iteration(&mut self, step: i64, lo: u32, hi: u32) {
         use Instruction::*;
-        let signed = matches!(c.exit, Exit::Below { signed: true, .. } | Exit::Above { signed: true, .. });
-        let ext = if signed { I64ExtendI32S } else { I64ExtendI32U };
-        // The bound as the loop compares it: an i32, wrapped (written
-        // without multiplications by 1 or additions of 0, as it is
-        // computed at every entry to the loop).
+        let s = step.unsigned_abs();
+        self.extend([LocalGet(hi), LocalGet(lo), I64Sub]);
+        match s {
+            1 => {}
+            _ if s.is_power_of_two() => self.extend([I64Const(s.trailing_zeros() as i64), I64ShrU]),
+            _ => self.extend([I64Const(s as i64), I64DivU]),
+        }
+    }
+
+    /// Pushes an i32 form over locals (wrapped: as the loop computes it),
+    /// without multiplications by 1 or additions of 0.
+    fn i32_form(&mut self, form: &loops::Affine) -> Result<()> {
+        use Instruction::*;
         let mut terms = 0;
-        for (&var, &coef) in &c.bound.terms {
+        for (&var, &coef) in &form.terms {
             let loops::Var::Entry(l) = var else { bail!("a loop bound that is not over locals the loop never writes") };
             self.push(LocalGet(l));
             if coef != 1 {
@@ -274,13 +295,32 @@ impl Code {
             }
             terms += 1;
         }
-        if c.bound.konst != 0 || terms == 0 {
-            self.push(I32Const(c.bound.konst as i32));
+        if form.konst != 0 || terms == 0 {
+            self.push(I32Const(form.konst as i32));
             if terms > 0 {
                 self.push(I32Add);
             }
         }
-        self.extend([ext.clone(), LocalSet(y), LocalGet(c.iv), ext, LocalSet(l0)]);
+        Ok(())
+    }
+
+    /// Pushes an i32, non-zero when the counted loop `c` ends as its shape
+    /// says, and sets locals `lo` and `hi` to the least and greatest value
+    /// its induction variable has at the start of an iteration. Its first
+    /// value is `start` (`None`: its induction local, now) and it compares
+    /// with `bound`, both forms over locals.
+    fn counted_range(&mut self, c: &loops::Counted, start: Option<&loops::Affine>, bound: &loops::Affine, [l0, y, lo, hi]: [u32; 4]) -> Result<()> {
+        use Instruction::*;
+        let signed = matches!(c.exit, Exit::Below { signed: true, .. } | Exit::Above { signed: true, .. });
+        let ext = if signed { I64ExtendI32S } else { I64ExtendI32U };
+        // The bound and the first value as the loop has them: i32s, wrapped.
+        self.i32_form(bound)?;
+        self.extend([ext.clone(), LocalSet(y)]);
+        match start {
+            Some(form) => self.i32_form(form)?,
+            None => self.push(LocalGet(c.iv)),
+        }
+        self.extend([ext, LocalSet(l0)]);
         let step = c.step;
         let s = step.abs();
         match c.exit {

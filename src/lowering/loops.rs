@@ -22,7 +22,13 @@
 //! local it writes may hold the value of any of its iterations: unknown,
 //! or for a local the loop only ever sets to values in `[0, R]`, a value
 //! in `[0, R]` ([`Sim::havoc`]). So a loop around a probe loop proves the
-//! probe's masked accesses, and the accesses around it, once.
+//! probe's masked accesses, and the accesses around it, once. A counted
+//! loop inside whose counter starts and ends at values this loop never
+//! changes runs the same iterations each time: the locals it steps are
+//! their first value plus step times its iteration number
+//! ([`Var::InnerIter`]), whose range the pre-check computes once
+//! ([`InnerCount`]), so a convolution's taps are proven before the loop
+//! over its outputs.
 //!
 //! The shape (what LLVM's loop rotation produces for `for` loops):
 //!
@@ -66,6 +72,11 @@ pub enum Var {
     /// the lanes): an `i32x4.extract_lane` of `v128.and` with `l`, as
     /// LLVM vectorizes `x[i] & mask` with the mask splatted before the loop.
     UpToLanes(u32),
+    /// The iteration number, from 0, of the counted loop inside the loop
+    /// whose `loop` operator is at this index: in `[0, N]`, N computed by
+    /// the pre-check ([`InnerCount`]). Within one iteration of that loop it
+    /// is one value, as an induction local is.
+    InnerIter(u32),
 }
 
 impl Var {
@@ -263,6 +274,22 @@ pub struct Counted {
     pub bound: Affine,
 }
 
+/// A counted loop inside the loop, whose iteration count the pre-check
+/// computes once: its induction local's first value and its bound do not
+/// change while the loop around runs.
+#[derive(Clone, Debug)]
+pub struct InnerCount {
+    /// Index of its `loop` operator.
+    pub at: usize,
+    /// Its induction local, step and exit (the bound is over its own
+    /// entry locals; `bound` below is the same over the outer loop's).
+    pub counted: Counted,
+    /// The induction local's first value and the bound, over locals the
+    /// outer loop never writes.
+    pub start: Affine,
+    pub bound: Affine,
+}
+
 /// What the rewrite needs to version one loop.
 #[derive(Clone, Debug)]
 pub struct LoopPlan {
@@ -279,6 +306,12 @@ pub struct LoopPlan {
     pub groups: Vec<Group>,
     /// Operator indices of the accesses the pre-check proves.
     pub proven: BTreeSet<usize>,
+    /// The counted loops inside whose iteration number a proven address
+    /// uses.
+    pub inner: Vec<InnerCount>,
+    /// The locals the loop moves by a constant once per iteration (its
+    /// induction local among them): a loop around it follows them.
+    pub steps: BTreeMap<u32, i64>,
 }
 
 /// Function and type arities for calls (the rest of the operators carry
@@ -349,7 +382,7 @@ pub fn plan(ops: &[Operator], arity: &Arity, provable: &dyn Fn(&Operator) -> boo
             Operator::End => {
                 if let Some(Some(start)) = open.pop() {
                     if i - start <= MAX_VERSIONED_OPS {
-                        if let Some(p) = plan_loop(ops, start, i, arity, provable) {
+                        if let Some(p) = plan_loop(ops, start, i, arity, provable, &plans) {
                             plans.insert(start, p);
                         }
                     }
@@ -425,6 +458,21 @@ impl Sim<'_> {
         }
     }
 
+    /// The iteration count of the counted loop `c` inside, whose `loop` is
+    /// at `at`, when its induction local's first value and its bound are,
+    /// here, exact forms over locals the loop never writes.
+    fn inner_count(&mut self, at: usize, c: &Counted) -> Option<InnerCount> {
+        let fixed = |a: &Affine| a.exact() && a.deps.is_empty() && a.terms.keys().all(|v| matches!(v, Var::Entry(_)));
+        let Sym::Val(start) = self.read(c.iv) else { return None };
+        let mut bound = Affine::konst(c.bound.konst);
+        for (&v, &coef) in &c.bound.terms {
+            let Var::Entry(l) = v else { return None };
+            let Sym::Val(x) = self.read(l) else { return None };
+            bound = bound.add(&x.scale(coef)?, 1)?;
+        }
+        (fixed(&start) && fixed(&bound)).then(|| InnerCount { at, counted: c.clone(), start, bound })
+    }
+
     /// What the simulation assumes of local `l` where it holds either its
     /// value now or one written by the code ahead (at the head of a loop
     /// inside the loop that writes it; after a block that writes it): a
@@ -484,7 +532,9 @@ fn loaded_range(op: &Operator) -> Option<i64> {
     })
 }
 
-fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable: &dyn Fn(&Operator) -> bool) -> Option<LoopPlan> {
+/// `inside`: the plans of the loops before this one's end (those inside it
+/// among them).
+fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable: &dyn Fn(&Operator) -> bool, inside: &BTreeMap<usize, LoopPlan>) -> Option<LoopPlan> {
     let Operator::Loop { blockty: BlockType::Empty } = ops[start] else { return None };
     let body = &ops[start + 1..end];
     // Pass 1: the locals the loop writes, the candidates for the induction
@@ -550,13 +600,13 @@ fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable
     // proposes the bounded locals.
     for _ in 0..=(ivs.len() + written.len() + 1) {
         let sim = Sim { locals: BTreeMap::new(), written: &written, ivs: &ivs, ranged: &ranged, write_deps: BTreeMap::new() };
-        match simulate(sim, body, start + 1, counted_shape, &inner_writes, arity, provable) {
+        match simulate(sim, body, start + 1, counted_shape, &inner_writes, inside, arity, provable) {
             Outcome::Bail => return None,
             Outcome::Drop(l) => {
                 ivs.remove(&l);
                 ranged.remove(&l);
             }
-            Outcome::Done { steps, condition, accesses, bounded, write_deps } => {
+            Outcome::Done { steps, condition, accesses, bounded, write_deps, inner } => {
                 if !guessed {
                     guessed = true;
                     let proposed: BTreeMap<u32, i64> = bounded.into_iter().filter(|(l, r)| r.is_some() && !ivs.contains(l)).map(|(l, r)| (l, r.unwrap())).collect();
@@ -577,7 +627,7 @@ fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable
                     }
                 }
                 ranged.retain(|l, _| used.contains(l));
-                return finish(end, steps, condition, accesses, ranged);
+                return finish(end, steps, condition, accesses, ranged, inner);
             }
         }
     }
@@ -596,18 +646,30 @@ enum Outcome {
         /// every write is a value in [0, R].
         bounded: BTreeMap<u32, Option<i64>>,
         write_deps: BTreeMap<u32, BTreeSet<u32>>,
+        inner: Vec<InnerCount>,
     },
 }
 
 /// `inner_writes`: for each loop inside (by its index in `body`), the
 /// locals it writes.
-fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, inner_writes: &BTreeMap<usize, BTreeSet<u32>>, arity: &Arity, provable: &dyn Fn(&Operator) -> bool) -> Outcome {
+#[allow(clippy::too_many_arguments)]
+fn simulate(
+    mut sim: Sim,
+    body: &[Operator],
+    first: usize,
+    counted_shape: bool,
+    inner_writes: &BTreeMap<usize, BTreeSet<u32>>,
+    inside: &BTreeMap<usize, LoopPlan>,
+    arity: &Arity,
+    provable: &dyn Fn(&Operator) -> bool,
+) -> Outcome {
     let mut stack: Vec<Sym> = Vec::new();
     let mut frames: Vec<Frame> = Vec::new();
     let mut dead = false;
     let mut steps = BTreeMap::new();
     let mut accesses = Vec::new();
     let mut bounded: BTreeMap<u32, Option<i64>> = BTreeMap::new();
+    let mut inner = Vec::new();
     let last = body.len() - 1;
     macro_rules! pop {
         () => {
@@ -624,7 +686,7 @@ fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, 
                 return Outcome::Bail;
             }
             let condition = pop!();
-            return Outcome::Done { steps, condition: Some(condition), accesses, bounded, write_deps: sim.write_deps };
+            return Outcome::Done { steps, condition: Some(condition), accesses, bounded, write_deps: sim.write_deps, inner };
         }
         // Control structure is followed in dead code too.
         match op {
@@ -638,11 +700,27 @@ fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, 
             }
             Operator::Loop { blockty } => {
                 // A loop inside the loop: at its head every local it writes
-                // holds the value of one of its iterations.
+                // holds the value of one of its iterations. For a counted
+                // loop that runs the same iterations all through this one,
+                // those of the locals it steps are known in terms of its
+                // iteration number.
                 let Some((params, results)) = block_arity(blockty) else { return Outcome::Bail };
                 if !dead {
+                    let mut stepped = BTreeMap::new();
+                    let shape = inside.get(&(first + k)).and_then(|p| Some((p.counted.as_ref()?, &p.steps)));
+                    if let Some(count) = shape.and_then(|(c, _)| sim.inner_count(first + k, c)) {
+                        let iteration = Affine::var(Var::InnerIter((first + k) as u32));
+                        for (&l, &step) in shape.unwrap().1 {
+                            if let (Sym::Val(v), Some(moved)) = (sim.read(l), iteration.scale(step)) {
+                                if let Some(now) = v.add(&moved, 1) {
+                                    stepped.insert(l, Sym::Val(now));
+                                }
+                            }
+                        }
+                        inner.push(count);
+                    }
                     for &l in &inner_writes[&k] {
-                        let assumed = sim.havoc(l);
+                        let assumed = stepped.remove(&l).unwrap_or_else(|| sim.havoc(l));
                         sim.locals.insert(l, assumed);
                     }
                 }
@@ -849,7 +927,7 @@ fn simulate(mut sim: Sim, body: &[Operator], first: usize, counted_shape: bool, 
     if counted_shape {
         return Outcome::Bail;
     }
-    Outcome::Done { steps, condition: None, accesses, bounded, write_deps: sim.write_deps }
+    Outcome::Done { steps, condition: None, accesses, bounded, write_deps: sim.write_deps, inner }
 }
 
 /// The exit of a counted loop, from the condition of its `br_if 0`.
@@ -883,7 +961,7 @@ fn counted(steps: &BTreeMap<u32, i64>, condition: Sym) -> Option<Counted> {
     Some(Counted { iv, step, exit, bound })
 }
 
-fn finish(end: usize, steps: BTreeMap<u32, i64>, condition: Option<Sym>, accesses: Vec<(usize, u32, Affine, i64)>, ranged: BTreeMap<u32, i64>) -> Option<LoopPlan> {
+fn finish(end: usize, steps: BTreeMap<u32, i64>, condition: Option<Sym>, accesses: Vec<(usize, u32, Affine, i64)>, ranged: BTreeMap<u32, i64>, inner: Vec<InnerCount>) -> Option<LoopPlan> {
     let counted = condition.and_then(|c| counted(&steps, c));
     let mut groups: Vec<Group> = Vec::new();
     let mut proven = BTreeSet::new();
@@ -912,5 +990,7 @@ fn finish(end: usize, steps: BTreeMap<u32, i64>, condition: Option<Sym>, accesse
     if proven.is_empty() {
         return None;
     }
-    Some(LoopPlan { end, counted, ranged, groups, proven })
+    let used: BTreeSet<usize> = groups.iter().flat_map(|g| g.entry_terms.keys()).filter_map(|v| if let Var::InnerIter(at) = v { Some(*at as usize) } else { None }).collect();
+    let inner = inner.into_iter().filter(|c| used.contains(&c.at)).collect();
+    Some(LoopPlan { end, counted, ranged, groups, proven, inner, steps })
 }

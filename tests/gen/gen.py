@@ -303,9 +303,10 @@ class Gen:
                                           self.elem_c(elem), name,
                                           "" if length is None else "[%d]" % length, init)
             self.out_globals.append(decl)
-            if not (const and length is None and isinstance(elem, str)):
-                # clang folds a const scalar's reads even at -O0, so its
-                # memory may have no instruction at all.
+            if not const:
+                # clang folds reads of a const global at constant places
+                # (a scalar, a struct's field, an array's element) even at
+                # -O0, so its memory may have no instruction at all.
                 self.used_mems.add(mem)
             self.account(mem, elem, length)
             self.globals.append(View(name, mem, elem, length, {name}, writable=not const))
