@@ -217,7 +217,7 @@ impl Code {
         let mut counts = BTreeMap::new();
         for (j, inner) in plan.inner.iter().enumerate() {
             let n = scratch.get(ValType::I64, usize::MAX - 6 - j);
-            self.counted_range(&inner.counted, Some(&inner.start), &inner.bound, [l0, y, lo, hi])?;
+            self.counted_range(&inner.counted, Some(&inner.start), [l0, y, lo, hi])?;
             if j > 0 {
                 self.push(I32And);
             }
@@ -228,7 +228,7 @@ impl Code {
         let mut exit_iv = None;
         match &plan.counted {
             Some(c) => {
-                self.counted_range(c, None, &c.bound, [l0, y, lo, hi])?;
+                self.counted_range(c, None, [l0, y, lo, hi])?;
                 self.last_iteration(c.step, lo, hi);
                 self.push(LocalSet(last));
                 exit_iv = Some((c.iv, if c.step > 0 { lo } else { hi }));
@@ -285,7 +285,7 @@ impl Code {
         use Instruction::*;
         let mut terms = 0;
         for (&var, &coef) in &form.terms {
-            let loops::Var::Entry(l) = var else { bail!("a loop bound that is not over locals the loop never writes") };
+            let loops::Var::Entry(l) = var else { bail!("a loop's bound or first value that is not over locals the loop never writes") };
             self.push(LocalGet(l));
             if coef != 1 {
                 self.extend([I32Const(coef as i32), I32Mul]);
@@ -307,14 +307,14 @@ impl Code {
     /// Pushes an i32, non-zero when the counted loop `c` ends as its shape
     /// says, and sets locals `lo` and `hi` to the least and greatest value
     /// its induction variable has at the start of an iteration. Its first
-    /// value is `start` (`None`: its induction local, now) and it compares
-    /// with `bound`, both forms over locals.
-    fn counted_range(&mut self, c: &loops::Counted, start: Option<&loops::Affine>, bound: &loops::Affine, [l0, y, lo, hi]: [u32; 4]) -> Result<()> {
+    /// value is `start` (`None`: its induction local, now), a form over
+    /// locals as its bound is.
+    fn counted_range(&mut self, c: &loops::Counted, start: Option<&loops::Affine>, [l0, y, lo, hi]: [u32; 4]) -> Result<()> {
         use Instruction::*;
         let signed = matches!(c.exit, Exit::Below { signed: true, .. } | Exit::Above { signed: true, .. });
         let ext = if signed { I64ExtendI32S } else { I64ExtendI32U };
         // The bound and the first value as the loop has them: i32s, wrapped.
-        self.i32_form(bound)?;
+        self.i32_form(&c.bound)?;
         self.extend([ext.clone(), LocalSet(y)]);
         match start {
             Some(form) => self.i32_form(form)?,

@@ -8,8 +8,9 @@
 //! one, so for each loop this pass finds the accesses whose address is an
 //! affine function of the loop's induction variables (when it has the
 //! common counted shape) and of locals the loop never writes, plus bounded
-//! parts (constant ranges, or `[0, m]` for `x & m` with `m` such a local). The rewrite then emits the loop twice behind one test, made at
-//! loop entry: if every such access stays inside its memory's current size
+//! parts (constant ranges, or `[0, m]` for `x & m` with `m` such a local).
+//! The rewrite then emits the loop twice behind one test, made at loop
+//! entry: if every such access stays inside its memory's current size
 //! for every iteration the loop can run, the copy without their checks runs,
 //! otherwise the original, checked one (a proven access adds its slot's base
 //! to its address, which cannot wrap, instead of to its offset). Memories
@@ -82,7 +83,7 @@ pub enum Var {
 impl Var {
     /// Whether the variable stands for an unknown bounded by a local
     /// rather than for the local's own value.
-    pub fn bounded_by_local(self) -> bool {
+    fn bounded_by_local(self) -> bool {
         matches!(self, Var::UpTo(_) | Var::Below(_) | Var::UpToLanes(_))
     }
 }
@@ -281,13 +282,11 @@ pub struct Counted {
 pub struct InnerCount {
     /// Index of its `loop` operator.
     pub at: usize,
-    /// Its induction local, step and exit (the bound is over its own
-    /// entry locals; `bound` below is the same over the outer loop's).
+    /// Its induction local, step, exit and bound, the bound over locals
+    /// the outer loop never writes.
     pub counted: Counted,
-    /// The induction local's first value and the bound, over locals the
-    /// outer loop never writes.
+    /// The induction local's first value, over the same locals.
     pub start: Affine,
-    pub bound: Affine,
 }
 
 /// What the rewrite needs to version one loop.
@@ -470,7 +469,7 @@ impl Sim<'_> {
             let Sym::Val(x) = self.read(l) else { return None };
             bound = bound.add(&x.scale(coef)?, 1)?;
         }
-        (fixed(&start) && fixed(&bound)).then(|| InnerCount { at, counted: c.clone(), start, bound })
+        (fixed(&start) && fixed(&bound)).then(|| InnerCount { at, counted: Counted { bound, ..c.clone() }, start })
     }
 
     /// What the simulation assumes of local `l` where it holds either its
@@ -708,9 +707,9 @@ fn simulate(
                 if !dead {
                     let mut stepped = BTreeMap::new();
                     let shape = inside.get(&(first + k)).and_then(|p| Some((p.counted.as_ref()?, &p.steps)));
-                    if let Some(count) = shape.and_then(|(c, _)| sim.inner_count(first + k, c)) {
+                    if let Some((count, steps)) = shape.and_then(|(c, steps)| Some((sim.inner_count(first + k, c)?, steps))) {
                         let iteration = Affine::var(Var::InnerIter((first + k) as u32));
-                        for (&l, &step) in shape.unwrap().1 {
+                        for (&l, &step) in steps {
                             if let (Sym::Val(v), Some(moved)) = (sim.read(l), iteration.scale(step)) {
                                 if let Some(now) = v.add(&moved, 1) {
                                     stepped.insert(l, Sym::Val(now));
