@@ -12,7 +12,11 @@ three alike. Prints each kernel's L/B (median time over median time) for
 both lowerings.
 
     python3 bench/lowering_ab.py --old /tmp/old/mmtool [--new target/release/mmtool]
-        [--rounds 7] [--quick] [KERNEL ...]
+        [--old-flags=...] [--new-flags=...] [--rounds 7] [--quick] [KERNEL ...]
+
+The flags are passed to each `mmtool lower` (split at spaces), so one
+mmtool can be measured against itself with another option:
+`--old target/release/mmtool --new-flags=--top=1`.
 
 The old mmtool is any earlier build, e.g. `git worktree add /tmp/old REV &&
 cargo build --release --manifest-path /tmp/old/Cargo.toml`.
@@ -44,6 +48,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--old", required=True, type=Path, help="the mmtool before the change")
     ap.add_argument("--new", type=Path, default=bench.MMTOOL, help="the mmtool after it (default: target/release)")
+    ap.add_argument("--old-flags", default="", help="options for the old `mmtool lower`")
+    ap.add_argument("--new-flags", default="", help="options for the new `mmtool lower`")
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--quick", action="store_true", help="the test-sized inputs (-DSCALE=1)")
     ap.add_argument("kernels", nargs="*", help="kernel names (default: every kernel bench/run.py lowers)")
@@ -63,9 +69,9 @@ def main():
         defines = [*b["defines"][mode], *b.get("mm_defines", [])]
         bench.run([bench.MMCC, "-O2", *defines, *private, *map(str, b["sources"]), "-o", base], f"building {name} B")
         wasms[name] = {"B": base}
-        for label, tool in (("old", args.old), ("new", args.new)):
+        for label, tool, flags in (("old", args.old, args.old_flags), ("new", args.new, args.new_flags)):
             lowered = out / f"{name}-L{label}.wasm"
-            bench.run([tool, "lower", base, "-o", lowered], f"lowering {name} ({label})")
+            bench.run([tool, "lower", *flags.split(), base, "-o", lowered], f"lowering {name} ({label})")
             wasms[name][label] = lowered
     times = {(n, e, v): [] for n in wasms for e in bench.ENGINES for v in ("B", "old", "new")}
     for r in range(args.rounds):
