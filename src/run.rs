@@ -65,6 +65,13 @@ pub struct RunResult {
     pub memories: Vec<(String, Vec<u8>)>,
 }
 
+/// The guard region after (and before) each memory: every 32-bit static
+/// offset fits in it, plus wasmtime's default 32 MiB, so that memories
+/// stay 4 GiB + 64 MiB apart modulo 4 GiB, as with the default guards:
+/// data of two memories at the same address would otherwise share cache
+/// sets (docs/benchmarks.md, "Where V8 puts the memories").
+pub const GUARD_BYTES: u64 = (1 << 32) + (32 << 20);
+
 /// An engine with the features mmcc's output may use.
 pub fn engine() -> Result<Engine> {
     engine_with_multi_memory(true)
@@ -74,6 +81,13 @@ pub fn engine() -> Result<Engine> {
 pub fn engine_with_multi_memory(multi_memory: bool) -> Result<Engine> {
     let mut config = Config::new();
     config.wasm_multi_memory(multi_memory).wasm_bulk_memory(true).wasm_simd(true).wasm_threads(true).shared_memory(true);
+    // With wasmtime's default guard (32 MiB) an access whose static offset
+    // is beyond the guard gets an explicit bounds check; a lowered module's
+    // accesses to its top memory carry that memory's slot base (usually
+    // more than 32 MiB) in their offset (docs/lowering.md#speed). V8
+    // reserves guards for every 32-bit offset; so does this engine. It is
+    // address space reserved, not memory.
+    config.memory_guard_size(GUARD_BYTES);
     Engine::new(&config).map_err(anyhow::Error::from).context("cannot create the wasmtime engine")
 }
 
