@@ -789,8 +789,8 @@ mmcc's code generation inherits from its markers.
    Addresses equal modulo 2^28 and beyond collide in the L1 data cache's linear-address way predictor
    (the "µtag" of AMD Zen cores, which this machine has): such lines evict each other although the cache
    has room. This VM exposes no performance counters, so that last step is inferred, not measured.
-   wasmtime reserves 4 GiB + 64 MiB per memory (list below): its memories are not congruent, and it shows
-   no slowdown. None of Node 24's V8 flags changes the placement (`--wasm-enforce-bounds-checks` replaces
+   wasmtime in `mmtool run` reserves 12 GiB + 64 MiB per memory (4 GiB and a guard of 4 GiB + 32 MiB on
+   each side, src/run.rs; list below): its memories are not congruent, and it shows no slowdown. None of Node 24's V8 flags changes the placement (`--wasm-enforce-bounds-checks` replaces
    the guard regions by explicit checks and keeps the slowdown).
 2. **Liftoff (baseline code).** Liftoff keeps one memory's base address in a register and reloads it
    (two dependent loads from the instance) whenever the code switches to another memory; memory 0's base
