@@ -857,3 +857,32 @@ fn counted_loops_are_versioned() {
         assert_eq!(&loops_per_function[..want.len()], &want[..], "top memory {top}");
     }
 }
+
+/// The top memory is the one a lower slot would cost most: accesses a loop
+/// pre-check cannot prove, weighted by their loops. Memory 1 has more
+/// instructions (five stores outside any loop, and a counted loop the
+/// pre-check proves), memory 2 one load in a loop that follows loaded
+/// indices: memory 2 goes on top.
+#[test]
+fn the_top_memory_is_the_one_with_the_most_checked_accesses_in_loops() {
+    let stores: String = (0..5).map(|i| format!("(i32.store 1 (i32.const {}) (i32.const {i}))", i * 4)).collect();
+    let wat = format!(
+        r#"(module (memory 1) (memory 1) (memory 1)
+  (func (export "init") {stores})
+  (func (export "sum") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.load 1 (i32.shl (local.get $i) (i32.const 2)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $s))
+  (func (export "chase") (param $p i32) (param $n i32) (result i32)
+    (loop $l
+      (local.set $p (i32.load 2 (local.get $p)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $p)))"#
+    );
+    let original = wat::parse_str(&wat).unwrap();
+    let layout = mmcc::lowering::layout_of(&lower(&original, None)).unwrap();
+    let top: Vec<&str> = layout.split("{\"index\":").skip(1).filter(|m| m.contains("\"top\":true")).collect();
+    assert_eq!(top.len(), 1, "{layout}");
+    assert!(top[0].starts_with("2,"), "memory 2 should be on top: {layout}");
+}

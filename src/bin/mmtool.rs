@@ -61,7 +61,7 @@ enum Command {
         #[arg(long = "default-slot", value_name = "PAGES")]
         default_slot: Option<u64>,
         /// The memory that takes the last slot, whose bounds the engine
-        /// checks at no cost (default: the one most instructions use).
+        /// checks at no cost (default: the one with the most accesses a loop pre-check does not prove, weighted by loop depth).
         #[arg(long = "top", value_name = "INDEX")]
         top: Option<u32>,
     },

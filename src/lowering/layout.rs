@@ -96,7 +96,7 @@ pub fn place(info: &ModuleInfo, options: &Options) -> Result<Layout> {
         Some(m) => m,
         None => (0..count)
             .filter(|&m| Some(m) != pinned || count == 1)
-            .max_by_key(|&m| (info.memories[m as usize].uses, std::cmp::Reverse(m)))
+            .max_by_key(|&m| (info.memories[m as usize].checked_uses, info.memories[m as usize].uses, std::cmp::Reverse(m)))
             .unwrap(),
     };
     let shared = info.memories.iter().any(|m| m.ty.shared);

@@ -11,9 +11,14 @@ pub struct MemoryInfo {
     /// `(module, field)` when the module imports this memory.
     pub import: Option<(String, String)>,
     pub exports: Vec<String>,
-    /// Instructions that name this memory (a static count: it picks the top
-    /// slot, the one whose accesses cost nothing).
+    /// Instructions that name this memory (a static count).
     pub uses: u64,
+    /// The accesses to this memory that a loop pre-check would not prove,
+    /// and its other instructions (`memory.size`, `memory.grow`, bulk
+    /// operations), each counted 8^k inside k loops (k up to 4). It picks
+    /// the top slot, the one whose accesses cost nothing (`uses` breaks a
+    /// tie): a memory only proven loops read gains little from it.
+    pub checked_uses: u64,
     pub active_data: bool,
 }
 
@@ -60,7 +65,7 @@ pub fn scan(bytes: &[u8]) -> Result<ModuleInfo> {
         wasi: false,
         helpers: Helpers::default(),
     };
-    let new_memory = |ty, import| MemoryInfo { ty, import, exports: Vec::new(), uses: 0, active_data: false };
+    let new_memory = |ty, import| MemoryInfo { ty, import, exports: Vec::new(), uses: 0, checked_uses: 0, active_data: false };
     for payload in Parser::new(0).parse_all(bytes) {
         match payload? {
             Payload::Version { encoding: wasmparser::Encoding::Component, .. } => bail!("the input is a component, not a core module"),
@@ -117,16 +122,60 @@ pub fn scan(bytes: &[u8]) -> Result<ModuleInfo> {
                 }
             }
             Payload::CodeSectionEntry(body) => {
-                let mut ops = body.get_operators_reader()?;
-                while !ops.eof() {
-                    let op = ops.read()?;
-                    count_use(&op, &mut info);
+                let mut reader = body.get_operators_reader()?;
+                let mut ops = Vec::new();
+                while !reader.eof() {
+                    ops.push(reader.read()?);
+                }
+                count_checked_uses(&ops, &mut info);
+                for op in &ops {
+                    count_use(op, &mut info);
                 }
             }
             _ => {}
         }
     }
     Ok(info)
+}
+
+/// Adds one function's instructions to each memory's `checked_uses`: what
+/// a lower slot would cost it. Whether a pre-check proves an access does
+/// not depend on which memory is on top, so this is planned once, before
+/// the layout, with every access a candidate.
+fn count_checked_uses(ops: &[Operator], info: &mut ModuleInfo) {
+    let function_types: Vec<u32> = info.imported_function_types.iter().chain(&info.function_types).copied().collect();
+    let arity = super::loops::Arity { types: &info.arity, functions: &function_types };
+    let plans = super::loops::plan(ops, &arity, &|op| super::code::access(op).is_some());
+    let proven: BTreeSet<usize> = plans.values().flat_map(|plan| plan.proven.iter().copied()).collect();
+    let mut loops = 0u32;
+    let mut blocks = vec![false]; // whether each open block is a loop
+    for (i, op) in ops.iter().enumerate() {
+        let weight = 8u64.pow(loops.min(4));
+        let mut used = |m: u32| info.memories[m as usize].checked_uses += weight;
+        if let Some(access) = super::code::access(op) {
+            if !proven.contains(&i) {
+                used(access.memory);
+            }
+        }
+        match *op {
+            Operator::MemorySize { mem } | Operator::MemoryGrow { mem } | Operator::MemoryFill { mem } | Operator::MemoryInit { mem, .. } => used(mem),
+            Operator::MemoryCopy { dst_mem, src_mem } => {
+                used(dst_mem);
+                used(src_mem);
+            }
+            Operator::Block { .. } | Operator::If { .. } | Operator::Try { .. } | Operator::TryTable { .. } => blocks.push(false),
+            Operator::Loop { .. } => {
+                blocks.push(true);
+                loops += 1;
+            }
+            Operator::End => {
+                if blocks.pop() == Some(true) {
+                    loops -= 1;
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn count_use(op: &Operator, info: &mut ModuleInfo) {
