@@ -127,7 +127,11 @@ pub fn scan(bytes: &[u8]) -> Result<ModuleInfo> {
                 while !reader.eof() {
                     ops.push(reader.read()?);
                 }
-                count_checked_uses(&ops, &mut info);
+                // With one memory there is no top to choose (the module
+                // comes back unchanged): no planning.
+                if info.memories.len() > 1 {
+                    count_checked_uses(&ops, &mut info);
+                }
                 for op in &ops {
                     count_use(op, &mut info);
                 }
