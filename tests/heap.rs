@@ -6,7 +6,6 @@ mod common;
 
 use common::{memory, mmcc, node, ok, root, run, tmp};
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
 fn build(source: &str, name: &str, flags: &[&str]) -> PathBuf {
     let wasm = tmp(name);
