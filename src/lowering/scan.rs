@@ -65,6 +65,9 @@ pub fn scan(bytes: &[u8]) -> Result<ModuleInfo> {
         wasi: false,
         helpers: Helpers::default(),
     };
+    // Type index of every function, imported ones first (for the loop
+    // planning of `count_checked_uses`), made at the code section's start.
+    let mut all_function_types = Vec::new();
     let new_memory = |ty, import| MemoryInfo { ty, import, exports: Vec::new(), uses: 0, checked_uses: 0, active_data: false };
     for payload in Parser::new(0).parse_all(bytes) {
         match payload? {
@@ -121,6 +124,9 @@ pub fn scan(bytes: &[u8]) -> Result<ModuleInfo> {
                     }
                 }
             }
+            Payload::CodeSectionStart { .. } => {
+                all_function_types = info.imported_function_types.iter().chain(&info.function_types).copied().collect();
+            }
             Payload::CodeSectionEntry(body) => {
                 let mut reader = body.get_operators_reader()?;
                 let mut ops = Vec::new();
@@ -130,7 +136,7 @@ pub fn scan(bytes: &[u8]) -> Result<ModuleInfo> {
                 // With one memory there is no top to choose (the module
                 // comes back unchanged): no planning.
                 if info.memories.len() > 1 {
-                    count_checked_uses(&ops, &mut info);
+                    count_checked_uses(&ops, &all_function_types, &mut info);
                 }
                 for op in &ops {
                     count_use(op, &mut info);
@@ -146,9 +152,8 @@ pub fn scan(bytes: &[u8]) -> Result<ModuleInfo> {
 /// a lower slot would cost it. Whether a pre-check proves an access does
 /// not depend on which memory is on top, so this is planned once, before
 /// the layout, with every access a candidate.
-fn count_checked_uses(ops: &[Operator], info: &mut ModuleInfo) {
-    let function_types: Vec<u32> = info.imported_function_types.iter().chain(&info.function_types).copied().collect();
-    let arity = super::loops::Arity { types: &info.arity, functions: &function_types };
+fn count_checked_uses(ops: &[Operator], function_types: &[u32], info: &mut ModuleInfo) {
+    let arity = super::loops::Arity { types: &info.arity, functions: function_types };
     let plans = super::loops::plan(ops, &arity, &|op| super::code::access(op).is_some());
     let proven: BTreeSet<usize> = plans.values().flat_map(|plan| plan.proven.iter().copied()).collect();
     let mut loops = 0u32;
