@@ -26,7 +26,8 @@
  * Within the class the lowest-addressed block is taken. Freeing coalesces
  * with both neighbours at once. The free block at the end of the memory
  * (the "wilderness") is kept out of the lists and used last, and the
- * memory grows only when nothing else fits.
+ * memory grows only when nothing else fits (by a quarter of its size or
+ * more, see grow_memory).
  */
 #include "runtime.h"
 
@@ -300,6 +301,27 @@ static void add_pool(MEM struct heap *h, address start, address end) {
 
 static address memory_end(void) { return (address)mm_memory_pages(MMCC_MEMORY) * PAGE; }
 
+/* Grows memory N by at least `pages`, and by a quarter of its size (at
+ * least 1 MiB) when that is more; returns the pages added, 0 when the
+ * memory cannot grow by `pages`. A heap that grew by what each request
+ * needs called memory.grow about once per page it used, and memory.grow is
+ * costly on V8: it makes a new ArrayBuffer, whose whole length V8 counts as
+ * newly allocated external memory, so once the memory is past about 40 MiB
+ * a full garbage collection follows every few grows (docs/heap.md). By a
+ * quarter it is O(log n) grows; the pages it adds and the heap does not
+ * use are never touched, so they cost address space, not memory. Near the
+ * maximum, or the last page of a 32-bit memory (whose end is no address),
+ * it grows by `pages` only. */
+enum { GROWTH_DIVISOR = 4, GROWTH_FLOOR = 16 };
+static uint32_t grow_memory(uint32_t pages) {
+    uint32_t current = (uint32_t)mm_memory_pages(MMCC_MEMORY);
+    uint32_t generous = current / GROWTH_DIVISOR > GROWTH_FLOOR ? current / GROWTH_DIVISOR : GROWTH_FLOOR;
+    if (generous > pages && (uint64_t)current + generous < 65536 &&
+        mm_memory_grow(MMCC_MEMORY, generous) != -1)
+        return generous;
+    return mm_memory_grow(MMCC_MEMORY, pages) == -1 ? 0 : pages;
+}
+
 /* Grows memory N so that a block of s bytes becomes free; false when the
  * memory is at its maximum. */
 static int grow_for(MEM struct heap *h, uint32_t s) {
@@ -309,11 +331,10 @@ static int grow_for(MEM struct heap *h, uint32_t s) {
         /* The top pool ends where the memory ends: extend it. The free
          * block before its sentinel counts towards s. */
         uint32_t have = (top->header & PREV_FREE) ? block_size(top->prev_phys) : 0;
-        uint32_t need = s > have ? s - have : 0;
-        uint32_t pages = (need + PAGE - 1) / PAGE;
+        if (s <= have)
+            return 1; /* (realloc asks before it looks at the free block) */
+        uint32_t pages = grow_memory((s - have + PAGE - 1) / PAGE);
         if (pages == 0)
-            pages = 1;
-        if (mm_memory_grow(MMCC_MEMORY, pages) == -1)
             return 0;
         /* The old sentinel becomes a free block; a new one ends the pool. */
         uint32_t added = pages * PAGE;
@@ -327,8 +348,8 @@ static int grow_for(MEM struct heap *h, uint32_t s) {
     /* The memory ends elsewhere (somebody else grew it, or there is no
      * pool yet): start a new pool at its end. */
     uint64_t want = (uint64_t)s + 2 * ALIGN;
-    uint32_t pages = (uint32_t)((want + PAGE - 1) / PAGE);
-    if (mm_memory_grow(MMCC_MEMORY, pages) == -1)
+    uint32_t pages = grow_memory((uint32_t)((want + PAGE - 1) / PAGE));
+    if (pages == 0)
         return 0;
     add_pool(h, end, end + (address)pages * PAGE);
     return 1;
