@@ -18,8 +18,16 @@ fn engine(multi_memory: bool) -> Engine {
     Engine::new(&config).unwrap()
 }
 
+/// wasmtime's default guard region: with it, the lowering adds the slot's
+/// base to a proven access's address rather than to its static offset.
+const SMALL_GUARD: u64 = 32 << 20;
+
 fn lower(original: &[u8], top: Option<u32>) -> Vec<u8> {
-    let options = mmcc::lowering::Options { top, ..Default::default() };
+    lower_for_guard(original, top, None)
+}
+
+fn lower_for_guard(original: &[u8], top: Option<u32>, engine_guard: Option<u64>) -> Vec<u8> {
+    let options = mmcc::lowering::Options { top, engine_guard, ..Default::default() };
     mmcc::lowering::lower(original, &options).unwrap_or_else(|e| panic!("lowering failed: {e:#}")).wasm
 }
 
@@ -61,9 +69,13 @@ fn differential(wat: &str, calls: &[(&str, &[i64])]) -> Vec<Outcome> {
             _ => None,
         })
         .sum::<u32>();
+    // Both ways of rebasing a proven access: in its static offset (the
+    // default) and in its address (an engine with a small guard region).
     let mut last = Vec::new();
-    for top in 0..count {
-        last = differential_with(&original, &lower(&original, Some(top)), calls, top);
+    for guard in [None, Some(SMALL_GUARD)] {
+        for top in 0..count {
+            last = differential_with(&original, &lower_for_guard(&original, Some(top), guard), calls, top);
+        }
     }
     last
 }
@@ -573,6 +585,36 @@ const LOOPS: &str = r#"
           (i32.and (i32.load $m2 offset=4 (i32.shl (local.get $i) (i32.const 2))) (local.get $m)))
         (local.get $i))
       (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+  (func (export "merge") (param $p i32) (param $i i32) (param $mid i32) (param $j i32) (param $end i32) (result i32)
+    (local $x i32) (local $y i32) (local $t i32) (local $s i32)
+    ;; A merge: its read positions climb by 0 or 1 (a comparison's result),
+    ;; each bounded by the exit that compares it with its run's end: $i by a
+    ;; br_if that leaves the loop, $j by the loop's own br_if (signed). The
+    ;; store's address, $i + $j, is bounded by both. (In zeroed memory $i
+    ;; climbs and $j stays.)
+    (block $out
+      (loop $l
+        (local.set $x (i32.load $m1 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $y (i32.load $m1 offset=4 (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $t (i32.lt_u (local.get $y) (local.get $x)))
+        (i32.store8 $m2 (i32.add (local.get $i) (local.get $j)) (local.get $t))
+        (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31)) (select (local.get $y) (local.get $x) (local.get $t))))
+        (br_if $out (i32.ge_s (local.tee $i (i32.add (local.get $i) (i32.ge_u (local.get $y) (local.get $x)))) (local.get $mid)))
+        (br_if $l (i32.lt_s (local.tee $j (i32.add (local.get $j) (local.get $t))) (local.get $end)))))
+    (local.get $s))
+  (func (export "merge_u") (param $p i32) (param $i i32) (param $mid i32) (param $j i32) (param $end i32) (result i32)
+    (local $x i32) (local $y i32) (local $s i32)
+    ;; The same, unsigned, the exits written the other way round (leaves
+    ;; when $mid <= $i, goes on while $j <= $end) and $i climbing by up to
+    ;; 3. (In zeroed memory $j climbs and $i stays.)
+    (block $out
+      (loop $l
+        (local.set $x (i32.load $m1 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $y (i32.load $m1 offset=4 (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31)) (i32.add (local.get $x) (local.get $y))))
+        (br_if $out (i32.le_u (local.get $mid) (local.tee $i (i32.add (local.get $i) (i32.and (local.get $x) (i32.const 3))))))
+        (br_if $l (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.ge_u (local.get $x) (local.get $y)))) (local.get $end)))))
+    (local.get $s))
   (func (export "sum") (param $mem i32) (param $p i32) (param $n i32) (result i32) (local $i i32) (local $s i32)
     (loop $l
       (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31))
@@ -582,6 +624,7 @@ const LOOPS: &str = r#"
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
     (local.get $s))
   (func (export "size1") (result i32) (memory.size $m1))
+  (func (export "fill1") (param $p i32) (param $n i32) (param $v i32) (memory.fill $m1 (local.get $p) (local.get $v) (local.get $n)))
 )"#;
 
 #[test]
@@ -745,12 +788,40 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
         ("masked_difference", &[3 * page - 4, 15, 1]),
         ("masked_difference", &[3 * page - 4, 15, 2]),
         ("sum", &[0, 3 * page - 20, 20]),
+        // Climbing locals (memory 1 has 3 pages, 2 has 1). Zeroed, merge's
+        // $i climbs, merge_u's $j.
+        ("fill1", &[0, 3 * page, 0]),
+        ("merge", &[0, 0, 100, 100, 200]),
+        ("merge", &[0, 0, 49152, 0, 10]),
+        ("merge", &[0, 0, 49153, 0, 10]),
+        ("merge", &[0, 100, 50, 0, 10]),
+        ("merge", &[0, -5, 10, 0, 10]),
+        ("merge", &[0, 0, 10, 49150, 49151]),
+        ("merge", &[0, 0, 10, 49150, 49152]),
+        ("sum", &[1, 0, 1000]),
+        ("merge_u", &[0, 0, 10, 0, 49150]),
+        ("merge_u", &[0, 0, 10, 0, 49151]),
+        ("merge_u", &[0, 0, 0, 0, 5]),
+        ("merge_u", &[0, 0, 10, -256, 5]),
+        ("fill1", &[0, 400, 7]),
+        ("merge_u", &[0, 0, 30, 0, 1000]),
     ];
     let got = differential(LOOPS, calls);
     // The outcomes the calls were written for (the differential test only
     // says that both modules agree).
     let at = |name: &str, args: &[i64]| &got[calls.iter().position(|c| c.0 == name && c.1 == args).unwrap()];
     assert_eq!(at("up_ne", &[page - 40, 10]), &Outcome::Returned(vec![]));
+    let returned = |o: &Outcome| matches!(o, Outcome::Returned(_));
+    assert!(returned(at("merge", &[0, 0, 49152, 0, 10])));
+    assert_eq!(at("merge", &[0, 0, 49153, 0, 10]), &oob);
+    assert!(returned(at("merge", &[0, 100, 50, 0, 10])));
+    assert_eq!(at("merge", &[0, -5, 10, 0, 10]), &oob);
+    assert!(returned(at("merge", &[0, 0, 10, 49150, 49151])));
+    assert!(returned(at("merge", &[0, 0, 10, 49150, 49152])));
+    assert!(returned(at("merge_u", &[0, 0, 10, 0, 49150])));
+    assert_eq!(at("merge_u", &[0, 0, 10, 0, 49151]), &oob);
+    assert!(returned(at("merge_u", &[0, 0, 0, 0, 5])));
+    assert_eq!(at("merge_u", &[0, 0, 10, -256, 5]), &oob);
     assert_eq!(at("up_ne", &[page - 36, 10]), &oob);
     assert_eq!(at("up_ne", &[100, 0]), &oob);
     assert_eq!(at("up_step3_ne", &[0, 31]), &oob);
@@ -825,10 +896,11 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
 fn counted_loops_are_versioned() {
     // Every loop of LOOPS has a shape the pre-check knows: after lowering,
     // each function has its loop twice (with and without checks), whichever
-    // memory is on top.
+    // memory is on top. (With the engine's guard region small, so that the
+    // top memory's accesses gain from a proof too.)
     let original = wat::parse_str(LOOPS).unwrap();
     for top in 0..3 {
-        let lowered = lower(&original, Some(top));
+        let lowered = lower_for_guard(&original, Some(top), Some(SMALL_GUARD));
         let mut loops_per_function = Vec::new();
         for p in wasmparser::Parser::new(0).parse_all(&lowered) {
             if let wasmparser::Payload::CodeSectionEntry(body) = p.unwrap() {
@@ -852,8 +924,9 @@ fn counted_loops_are_versioned() {
         // proven by the middle one's pre-check, once in its fast copy and
         // twice in its checked one; masked_gather, rem_scatter,
         // masked_gather4 and masked_difference are counted loops (the last
-        // proves its loads, not its store).
-        let want = [[2; 14].as_slice(), &[0, 0, 5, 5, 5, 2, 4, 6, 5, 2, 2, 2, 2, 2, 0]].concat();
+        // proves its loads, not its store); merge and merge_u have climbing
+        // locals.
+        let want = [[2; 14].as_slice(), &[0, 0, 5, 5, 5, 2, 4, 6, 5, 2, 2, 2, 2, 2, 2, 2, 0, 0]].concat();
         assert_eq!(&loops_per_function[..want.len()], &want[..], "top memory {top}");
     }
 }
@@ -885,4 +958,53 @@ fn the_top_memory_is_the_one_with_the_most_checked_accesses_in_loops() {
     let top: Vec<&str> = layout.split("{\"index\":").skip(1).filter(|m| m.contains("\"top\":true")).collect();
     assert_eq!(top.len(), 1, "{layout}");
     assert!(top[0].starts_with("2,"), "memory 2 should be on top: {layout}");
+}
+
+/// With the default guard region (4 GiB, V8's and `mmtool run`'s), the
+/// engine checks the top memory's accesses at no cost, base in the offset
+/// or not: a loop over the top memory alone is not versioned, and a loop
+/// over a lower memory has its proven accesses' base in their static
+/// offsets. With a small guard, the base is added to their addresses and
+/// the top memory's loop is versioned too.
+#[test]
+fn proven_accesses_carry_the_slot_base_where_the_engine_guard_makes_it_free() {
+    let sum = |m: u32| {
+        format!(
+            r#"(func (export "sum{m}") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.load {m} offset=8 (i32.shl (local.get $i) (i32.const 2)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $s))"#
+        )
+    };
+    let wat = format!("(module (memory 1) (memory 1) (memory 1) {} {})", sum(1), sum(2));
+    let original = wat::parse_str(&wat).unwrap();
+    // Memory 2 on top, at 128 MiB (two default slots below it); memory 1 at 64 MiB.
+    let summary = |lowered: &[u8]| {
+        let mut functions = Vec::new();
+        for p in wasmparser::Parser::new(0).parse_all(lowered) {
+            if let wasmparser::Payload::CodeSectionEntry(body) = p.unwrap() {
+                let (mut loops, mut offsets, mut adds) = (0, Vec::new(), 0);
+                let mut ops = body.get_operators_reader().unwrap();
+                while !ops.eof() {
+                    match ops.read().unwrap() {
+                        wasmparser::Operator::Loop { .. } => loops += 1,
+                        wasmparser::Operator::I32Load { memarg } => offsets.push(memarg.offset),
+                        wasmparser::Operator::I32Const { value } if value == 64 << 20 || value == 128 << 20 => adds += 1,
+                        _ => {}
+                    }
+                }
+                functions.push((loops, offsets, adds));
+            }
+        }
+        functions
+    };
+    let (m1, m2) = (64u64 << 20, 128u64 << 20);
+    let default = summary(&lower_for_guard(&original, Some(2), None));
+    assert_eq!(default[0], (2, vec![m1 + 8, m1 + 8], 0), "sum1, default guard: {default:?}");
+    assert_eq!(default[1], (1, vec![m2 + 8], 0), "sum2, default guard: {default:?}");
+    let small = summary(&lower_for_guard(&original, Some(2), Some(SMALL_GUARD)));
+    assert_eq!(small[0], (2, vec![8, m1 + 8], 1), "sum1, small guard: {small:?}");
+    assert_eq!(small[1], (2, vec![8, m2 + 8], 1), "sum2, small guard: {small:?}");
+    differential_with(&original, &lower_for_guard(&original, Some(2), None), &[("sum1", &[16382]), ("sum1", &[16383]), ("sum2", &[16382]), ("sum2", &[16383])], 2);
 }

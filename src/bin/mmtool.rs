@@ -64,6 +64,12 @@ enum Command {
         /// checks at no cost (default: the one with the most accesses a loop pre-check does not prove, weighted by loop depth).
         #[arg(long = "top", value_name = "INDEX")]
         top: Option<u32>,
+        /// The guard region the engine keeps after a 32-bit memory, in bytes
+        /// (suffixes K, M, G: 32M is wasmtime's default): slot bases beyond
+        /// it are added to proven accesses' addresses, not to their static
+        /// offsets (default 4G, as V8 and `mmtool run` keep).
+        #[arg(long = "engine-guard", value_name = "BYTES", value_parser = parse_bytes)]
+        engine_guard: Option<u64>,
     },
     /// Move an object or archive from any wasm32 compiler into memory K: its
     /// code, data, stack, heap and C library calls then use memory K (what
@@ -134,9 +140,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Lower { input, output, js, slots, default_slot, top } => {
+        Command::Lower { input, output, js, slots, default_slot, top, engine_guard } => {
             let bytes = std::fs::read(&input).with_context(|| format!("cannot read {}", input.display()))?;
-            let mut options = mmcc::lowering::Options { default_slot_pages: default_slot, top, ..Default::default() };
+            let mut options = mmcc::lowering::Options { default_slot_pages: default_slot, top, engine_guard, ..Default::default() };
             for spec in &slots {
                 let (index, pages) = spec
                     .split_once(':')
@@ -164,4 +170,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `BYTES` with an optional binary suffix: `32M` is 32 MiB.
+fn parse_bytes(text: &str) -> Result<u64, String> {
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text, ""),
+    };
+    let shift = match unit {
+        "" => 0,
+        "K" | "k" | "KiB" => 10,
+        "M" | "m" | "MiB" => 20,
+        "G" | "g" | "GiB" => 30,
+        _ => return Err(format!("{text}: expected a byte count, optionally followed by K, M or G")),
+    };
+    let n: u64 = digits.parse().map_err(|_| format!("{text}: expected a byte count, optionally followed by K, M or G"))?;
+    n.checked_mul(1 << shift).filter(|&b| b <= 1 << 40).ok_or_else(|| format!("{text}: too large"))
 }

@@ -153,7 +153,19 @@ impl Code {
     /// written without multiplications by 1 or additions of 0.)
     /// `counts`: the i64 local holding the last iteration number of each
     /// counted loop inside whose iteration number the address uses.
-    fn group_address(&mut self, g: &loops::Group, konst: i64, high: bool, counts: &BTreeMap<u32, u32>, exit_iv: Option<(u32, u32)>, k: Option<u32>) {
+    /// `climbs`: the i64 locals holding each climbing local's least and
+    /// greatest value at an iteration's start, and its largest step.
+    #[allow(clippy::too_many_arguments)]
+    fn group_address(
+        &mut self,
+        g: &loops::Group,
+        konst: i64,
+        high: bool,
+        counts: &BTreeMap<u32, u32>,
+        climbs: &BTreeMap<u32, (u32, u32, i64)>,
+        exit_iv: Option<(u32, u32)>,
+        k: Option<u32>,
+    ) {
         use Instruction::*;
         let mut terms = 0;
         let mut term = |code: &mut Code, value: &[Instruction], coef: i64| {
@@ -184,6 +196,19 @@ impl Code {
                     term(self, &value, coef)
                 }
                 loops::Var::InnerIter(at) if at_bound => term(self, &[LocalGet(counts[&at])], coef),
+                // A climbing local is in [lo, hi], and after its write in
+                // [lo, hi + step].
+                loops::Var::Climbing(l) => {
+                    let (lo, hi, _) = climbs[&l];
+                    term(self, &[LocalGet(if at_bound { hi } else { lo })], coef)
+                }
+                loops::Var::ClimbNext(l) => {
+                    let (lo, hi, step) = climbs[&l];
+                    match at_bound {
+                        true => term(self, &[LocalGet(hi), I64Const(step), I64Add], coef),
+                        false => term(self, &[LocalGet(lo)], coef),
+                    }
+                }
                 // At 0 (the unknowns' other end).
                 loops::Var::UpTo(_) | loops::Var::Below(_) | loops::Var::UpToLanes(_) | loops::Var::InnerIter(_) => {}
                 loops::Var::Iv(_) => unreachable!("a group's induction terms are apart"),
@@ -238,6 +263,13 @@ impl Code {
         if !plan.inner.is_empty() {
             self.push(I32And);
         }
+        let mut climbs = BTreeMap::new();
+        for (j, climb) in plan.climbs.iter().enumerate() {
+            let (lo, hi) = (scratch.get(ValType::I64, usize::MAX - 100 - 2 * j), scratch.get(ValType::I64, usize::MAX - 101 - 2 * j));
+            self.climb_range(climb, [y, lo, hi])?;
+            self.push(I32And);
+            climbs.insert(climb.local, (lo, hi, climb.step));
+        }
         for (&local, &max) in &plan.ranged {
             self.extend([LocalGet(local), I64ExtendI32U, I64Const(max), I64LeU, I32And]);
         }
@@ -254,11 +286,11 @@ impl Code {
             let exit_may_start_negative = matches!(plan.counted, Some(ref c) if matches!(c.exit, Exit::Ne) && g.ivs.contains_key(&c.iv));
             let never_negative = g.min_konst >= 0 && g.slope >= 0 && g.entry_terms.values().chain(g.ivs.values()).all(|&c| c >= 0) && !exit_may_start_negative;
             if !never_negative {
-                self.group_address(g, g.min_konst, false, &counts, exit_iv, at_low);
+                self.group_address(g, g.min_konst, false, &counts, &climbs, exit_iv, at_low);
                 self.extend([I64Const(0), I64GeS, I32And]);
             }
             // ... and the highest access ends within the memory's size.
-            self.group_address(g, g.max_end, true, &counts, exit_iv, at_high);
+            self.group_address(g, g.max_end, true, &counts, &climbs, exit_iv, at_high);
             self.size_bytes(cx, slot);
             self.extend([I64LeS, I32And]);
         }
@@ -333,7 +365,11 @@ impl Code {
                 // (LLVM counts some loops up from -n to 0).
                 let (from, to) = if step > 0 { (l0, y) } else { (y, l0) };
                 self.extend([LocalGet(to), LocalGet(from), I64Sub, I64Const(0xffff_ffff), I64And, LocalTee(hi), I64Const(0), I64Ne]);
-                self.extend([LocalGet(hi), I64Const(s), I64RemU, I64Eqz, I32And]);
+                if (s as u64).is_power_of_two() {
+                    self.extend([LocalGet(hi), I64Const(s - 1), I64And, I64Eqz, I32And]);
+                } else {
+                    self.extend([LocalGet(hi), I64Const(s), I64RemU, I64Eqz, I32And]);
+                }
                 let wraps_not = if step > 0 { I64LtU } else { I64GtU };
                 self.extend([LocalGet(l0), LocalGet(l0), I32WrapI64, I64ExtendI32S, LocalGet(l0), LocalGet(y), wraps_not, Select, LocalSet(l0)]);
                 if step > 0 {
@@ -370,6 +406,28 @@ impl Code {
         Ok(())
     }
 
+    /// Pushes an i32, non-zero when the climbing local of `climb` stays,
+    /// without wrapping, in the range it sets `lo` and `hi` to: the least
+    /// and greatest value it has at the start of an iteration. It starts at
+    /// its value now, only goes up, and each iteration after the first
+    /// starts below the bound (the exit says so), so it is in `[l0, max(l0,
+    /// bound - 1)]`; its new value, at most `hi + step`, must not wrap (nor
+    /// leave the non-negative range, when compared signed).
+    fn climb_range(&mut self, climb: &loops::Climb, [y, lo, hi]: [u32; 3]) -> Result<()> {
+        use Instruction::*;
+        let ext = if climb.signed { I64ExtendI32S } else { I64ExtendI32U };
+        self.i32_form(&climb.bound)?;
+        self.extend([ext.clone(), LocalSet(y), LocalGet(climb.local), ext, LocalSet(lo)]);
+        let below = if climb.inclusive { 0 } else { 1 };
+        self.extend([LocalGet(lo), LocalGet(y), I64Const(below), I64Sub, LocalTee(hi), LocalGet(lo), LocalGet(hi), I64GtS, Select, LocalTee(hi)]);
+        let limit: i64 = if climb.signed { 1 << 31 } else { 1 << 32 };
+        self.extend([I64Const(climb.step), I64Add, I64Const(limit), I64LtS]);
+        if climb.signed {
+            self.extend([LocalGet(lo), I64Const(0), I64GeS, I32And]);
+        }
+        Ok(())
+    }
+
     /// Moves the operands above an access's address into scratch locals
     /// (so that the address is on top); returns them, to be pushed back.
     fn stash_above(&mut self, a: &Access, scratch: &mut Scratch) -> Vec<u32> {
@@ -390,6 +448,8 @@ impl Code {
 /// Where the rewrite finds what it calls and reads.
 pub struct Context<'a> {
     pub layout: &'a Layout,
+    /// The engine's guard region in bytes (`Options::engine_guard`).
+    pub engine_guard: u64,
     /// Global holding the size in bytes of each lower memory whose size is
     /// not in the header.
     pub size_globals: BTreeMap<u32, u32>,
@@ -555,11 +615,20 @@ fn always_traps(a: &Access, op: &Operator, slot: &Slot) -> Option<AlwaysTraps> {
 }
 
 /// Whether a loop pre-check may prove an access in bounds, and whether that
-/// gains anything: a lower slot's access loses its check, the top slot's
-/// the base in its static offset (none at base 0).
+/// gains anything: a lower slot's access loses its check; the top slot's
+/// is the engine's to check, and gains only where its base in the static
+/// offset would make the engine check it explicitly.
 fn provable_access(a: &Access, op: &Operator, cx: &Context) -> bool {
     let slot = &cx.layout.slots[a.memory as usize];
-    always_traps(a, op, slot).is_none() && !(slot.top && slot.base() == 0)
+    always_traps(a, op, slot).is_none() && !(slot.top && base_in_offset_is_free(a, slot, cx))
+}
+
+/// Whether the access, with its slot's base added to its static offset,
+/// stays within the engine's guard region, so the engine needs no check of
+/// its own for it (wasmtime checks explicitly every access whose offset
+/// and width exceed its guard).
+fn base_in_offset_is_free(a: &Access, slot: &Slot, cx: &Context) -> bool {
+    slot.base() + a.memarg.offset + a.width <= cx.engine_guard
 }
 
 /// `checked`: false for an access a loop pre-check proved in bounds.
@@ -588,12 +657,17 @@ fn rewrite_op(op: Operator, cx: &Context, scratch: &mut Scratch, code: &mut Code
             None => {}
         }
         if !checked {
-            // Proven in bounds: `address + base` cannot wrap, so the base is
-            // added to the address and the static offset stays the
-            // original's. (In the static offset, a base beyond wasmtime's
-            // 32 MiB guard region would make the engine check the access
-            // again.) An atomic access's alignment is still the engine's to
-            // check: every slot's base is page-aligned.
+            // Proven in bounds: the base goes in the static offset, where it
+            // costs nothing, unless that takes the access beyond the
+            // engine's guard region (wasmtime would then check it
+            // explicitly); then it is added to the address, which cannot
+            // wrap once the access is in bounds. An atomic access's
+            // alignment is still the engine's to check: every slot's base is
+            // page-aligned.
+            if base_in_offset_is_free(&a, slot, cx) {
+                code.push(RoundtripReencoder.instruction(with_memarg(op, a.memarg.offset + slot.base()))?);
+                return Ok(());
+            }
             if slot.base() > 0 {
                 let stash = code.stash_above(&a, scratch);
                 code.extend([I32Const(slot.base() as u32 as i32), I32Add]);

@@ -78,6 +78,17 @@ pub enum Var {
     /// the pre-check ([`InnerCount`]). Within one iteration of that loop it
     /// is one value, as an induction local is.
     InnerIter(u32),
+    /// A *climbing* local at the start of the iteration: one the loop moves
+    /// up by a step in `[0, c]` (its one write, at the loop's top level, is
+    /// `l + s`, `s` in `[0, c]`: a comparison's 0 or 1, say) and leaves once
+    /// it reaches a bound ([`Climb`]). Its value is in `[l0, max(l0, B -
+    /// 1)]`, `l0` its value at entry and `B` the bound, which the pre-check
+    /// computes: the read positions of a merge, each compared with its
+    /// run's end.
+    Climbing(u32),
+    /// A climbing local after this iteration's write: in `[l0, max(l0, B -
+    /// 1) + c]`.
+    ClimbNext(u32),
 }
 
 impl Var {
@@ -237,6 +248,47 @@ enum Sym {
     Lanes(u32),
 }
 
+impl Sym {
+    /// The symbol as an i32 operand of arithmetic: a comparison is 0 or 1.
+    fn into_value(self) -> Sym {
+        match self {
+            Sym::Cmp(..) => Sym::Val(Affine::range(0, 1)),
+            s => s,
+        }
+    }
+}
+
+/// The climbing local a `br_if` condition bounds, if the branch is taken
+/// (`leaves`: it leaves the loop; otherwise it is the loop's back edge)
+/// only when the local's new value is at least a bound (`leaves`), or
+/// below it (the back edge): `l' >= B` or `B <= l'` to leave, `l' < B` or
+/// `B > l'` to go on (or `>`, `<=` with `B + 1`, `inclusive`).
+fn climb_exit(condition: &Sym, leaves: bool, climbing: &BTreeMap<u32, i64>) -> Option<Climb> {
+    let Sym::Cmp(cmp, a, b) = condition else { return None };
+    let next = |x: &Affine| match x.terms.iter().next() {
+        Some((&Var::ClimbNext(l), &1)) if x.terms.len() == 1 && x.konst == 0 && x.exact() => Some(l),
+        _ => None,
+    };
+    let (cmp, local, bound) = match (next(a), next(b)) {
+        (Some(l), None) => (*cmp, l, b),
+        (None, Some(l)) => (cmp.swapped(), l, a),
+        _ => return None,
+    };
+    if !bound.exact() || bound.terms.keys().any(|v| !matches!(v, Var::Entry(_))) {
+        return None;
+    }
+    // What going on requires of `l' OP bound`.
+    use Cmp::*;
+    let (signed, inclusive) = match (leaves, cmp) {
+        (true, GeS) | (false, LtS) => (true, false),
+        (true, GeU) | (false, LtU) => (false, false),
+        (true, GtS) | (false, LeS) => (true, true),
+        (true, GtU) | (false, LeU) => (false, true),
+        _ => return None,
+    };
+    Some(Climb { local, step: *climbing.get(&local)?, signed, inclusive, bound: bound.clone() })
+}
+
 /// How the loop continues: `IV + step` compared with `bound` after each
 /// iteration.
 #[derive(Clone, Debug)]
@@ -289,6 +341,25 @@ pub struct InnerCount {
     pub start: Affine,
 }
 
+/// How the loop bounds a climbing local ([`Var::Climbing`]): it reaches its
+/// back edge only if the local's new value is below `bound` (or at most
+/// `bound`, `inclusive`), compared signed or not; a `br_if` at the loop's
+/// top level that leaves the loop when the new value is at least the
+/// bound, or the loop's own `br_if 0` continuing while it is below.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Climb {
+    pub local: u32,
+    /// The largest step.
+    pub step: i64,
+    pub signed: bool,
+    pub inclusive: bool,
+    /// Over locals the loop never writes.
+    pub bound: Affine,
+}
+
+/// The largest step of a climbing local.
+const MAX_CLIMB_STEP: i64 = 1 << 16;
+
 /// What the rewrite needs to version one loop.
 #[derive(Clone, Debug)]
 pub struct LoopPlan {
@@ -311,6 +382,9 @@ pub struct LoopPlan {
     /// The locals the loop moves by a constant once per iteration (its
     /// induction local among them): a loop around it follows them.
     pub steps: BTreeMap<u32, i64>,
+    /// The climbing locals a proven address uses, with the exit that bounds
+    /// each.
+    pub climbs: Vec<Climb>,
 }
 
 /// Function and type arities for calls (the rest of the operators carry
@@ -437,6 +511,8 @@ struct Sim<'a> {
     locals: BTreeMap<u32, Sym>,
     written: &'a BTreeSet<u32>,
     ivs: &'a BTreeSet<u32>,
+    /// Climbing locals, with their largest step.
+    climbing: &'a BTreeMap<u32, i64>,
     ranged: &'a BTreeMap<u32, i64>,
     /// For each ranged local, the ranged locals its written values rely on.
     write_deps: BTreeMap<u32, BTreeSet<u32>>,
@@ -450,6 +526,7 @@ impl Sim<'_> {
         match self.locals.get(&l) {
             Some(s) => s.clone(),
             None if self.ivs.contains(&l) => Sym::Val(Affine::var(Var::Iv(l))),
+            None if self.climbing.contains_key(&l) => Sym::Val(Affine::var(Var::Climbing(l))),
             None => match self.ranged.get(&l) {
                 Some(&r) => Sym::Val(Affine::range(0, r).with_deps(&BTreeSet::from([l]))),
                 None => Sym::Top,
@@ -592,20 +669,26 @@ fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable
     let written: BTreeSet<u32> = writes.keys().copied().collect();
     let mut ivs: BTreeSet<u32> = if counted_shape { writes.iter().filter(|(_, &(n, top))| n == 1 && top).map(|(&l, _)| l).collect() } else { BTreeSet::new() };
     let mut ranged: BTreeMap<u32, i64> = BTreeMap::new();
+    let mut climbing: BTreeMap<u32, i64> = BTreeMap::new();
     let mut guessed = false;
     // Pass 2: simulate one iteration. A candidate induction variable whose
     // write is not `IV + c`, or a local assumed bounded that gets another
     // value, is dropped and the simulation runs again; the first run also
     // proposes the bounded locals.
-    for _ in 0..=(ivs.len() + written.len() + 1) {
-        let sim = Sim { locals: BTreeMap::new(), written: &written, ivs: &ivs, ranged: &ranged, write_deps: BTreeMap::new() };
+    for _ in 0..=(2 * ivs.len() + written.len() + 1) {
+        let sim = Sim { locals: BTreeMap::new(), written: &written, ivs: &ivs, climbing: &climbing, ranged: &ranged, write_deps: BTreeMap::new() };
         match simulate(sim, body, start + 1, counted_shape, &inner_writes, inside, arity, provable) {
             Outcome::Bail => return None,
             Outcome::Drop(l) => {
                 ivs.remove(&l);
+                climbing.remove(&l);
                 ranged.remove(&l);
             }
-            Outcome::Done { steps, condition, accesses, bounded, write_deps, inner } => {
+            Outcome::Climb(l, step) => {
+                ivs.remove(&l);
+                climbing.insert(l, step);
+            }
+            Outcome::Done { steps, condition, accesses, bounded, write_deps, inner, climbs } => {
                 if !guessed {
                     guessed = true;
                     let proposed: BTreeMap<u32, i64> = bounded.into_iter().filter(|(l, r)| r.is_some() && !ivs.contains(l)).map(|(l, r)| (l, r.unwrap())).collect();
@@ -626,17 +709,21 @@ fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable
                     }
                 }
                 ranged.retain(|l, _| used.contains(l));
-                return finish(end, steps, condition, accesses, ranged, inner);
+                return finish(end, steps, condition, accesses, ranged, inner, climbs);
             }
         }
     }
     None
 }
 
+#[allow(clippy::large_enum_variant)] // one value per simulation run
 enum Outcome {
     Bail,
     /// This local is not what it was assumed to be.
     Drop(u32),
+    /// This induction candidate moves by a step in `[0, c]`, not by a
+    /// constant: it may be climbing.
+    Climb(u32, i64),
     Done {
         steps: BTreeMap<u32, i64>,
         condition: Option<Sym>,
@@ -646,6 +733,8 @@ enum Outcome {
         bounded: BTreeMap<u32, Option<i64>>,
         write_deps: BTreeMap<u32, BTreeSet<u32>>,
         inner: Vec<InnerCount>,
+        /// The climbing locals whose exit was found.
+        climbs: BTreeMap<u32, Climb>,
     },
 }
 
@@ -669,6 +758,7 @@ fn simulate(
     let mut accesses = Vec::new();
     let mut bounded: BTreeMap<u32, Option<i64>> = BTreeMap::new();
     let mut inner = Vec::new();
+    let mut climbs: BTreeMap<u32, Climb> = BTreeMap::new();
     let last = body.len() - 1;
     macro_rules! pop {
         () => {
@@ -685,7 +775,10 @@ fn simulate(
                 return Outcome::Bail;
             }
             let condition = pop!();
-            return Outcome::Done { steps, condition: Some(condition), accesses, bounded, write_deps: sim.write_deps, inner };
+            if let Some(c) = climb_exit(&condition, false, sim.climbing) {
+                climbs.entry(c.local).or_insert(c);
+            }
+            return Outcome::Done { steps, condition: Some(condition), accesses, bounded, write_deps: sim.write_deps, inner, climbs };
         }
         // Control structure is followed in dead code too.
         match op {
@@ -760,18 +853,34 @@ fn simulate(
             Operator::I32Const { value } => stack.push(Sym::Val(Affine::konst(i64::from(value)))),
             Operator::LocalGet { local_index } => stack.push(sim.read(local_index)),
             Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
-                let v = pop!();
-                if matches!(op, Operator::LocalTee { .. }) {
-                    stack.push(v.clone());
-                }
+                let mut v = pop!();
+                let only = |a: &Affine, var: Var| a.terms.len() == 1 && a.terms.get(&var) == Some(&1);
                 if sim.ivs.contains(&local_index) {
-                    // Its one write, at the top level: must be IV + c.
+                    // Its one write, at the top level: must be IV + c, or
+                    // IV + [0, c] for a climbing local.
                     let step = match &v {
-                        Sym::Val(a) if a.exact() && a.terms.len() == 1 && a.terms.get(&Var::Iv(local_index)) == Some(&1) && a.konst != 0 => a.konst,
+                        Sym::Val(a) if a.exact() && only(a, Var::Iv(local_index)) && a.konst != 0 => a.konst,
+                        Sym::Val(a) if only(a, Var::Iv(local_index)) && a.konst == 0 && a.lo == 0 && a.hi > 0 && a.hi <= MAX_CLIMB_STEP => {
+                            return Outcome::Climb(local_index, a.hi)
+                        }
                         _ => return Outcome::Drop(local_index),
                     };
                     steps.insert(local_index, step);
                 }
+                if let Some(&c) = sim.climbing.get(&local_index) {
+                    // Its one write: l + [0, c]; from here on the local is
+                    // its new value, which an exit compares with a bound.
+                    match &v {
+                        Sym::Val(a) if only(a, Var::Climbing(local_index)) && a.konst == 0 && a.lo == 0 && a.hi == c => {
+                            v = Sym::Val(Affine::var(Var::ClimbNext(local_index)));
+                        }
+                        _ => return Outcome::Drop(local_index),
+                    }
+                }
+                if matches!(op, Operator::LocalTee { .. }) {
+                    stack.push(v.clone());
+                }
+                let v = v.into_value();
                 let range = match &v {
                     Sym::Val(a) => a.real_range(),
                     _ => None,
@@ -795,8 +904,8 @@ fn simulate(
                 }
             }
             Operator::I32Add | Operator::I32Sub | Operator::I32Mul | Operator::I32Shl | Operator::I32And | Operator::I32Or | Operator::I32ShrU | Operator::I32RemU => {
-                let b = pop!();
-                let a = pop!();
+                let b = pop!().into_value();
+                let a = pop!().into_value();
                 let (x, y) = match (&a, &b) {
                     (Sym::Val(x), Sym::Val(y)) => (Some(x), Some(y)),
                     (Sym::Val(x), _) => (Some(x), None),
@@ -869,7 +978,7 @@ fn simulate(
                 };
                 stack.push(match (a, b) {
                     (Sym::Val(x), Sym::Val(y)) => Sym::Cmp(cmp, x, y),
-                    _ => Sym::Top,
+                    _ => Sym::Val(Affine::range(0, 1)),
                 });
             }
             Operator::V128And => {
@@ -893,10 +1002,17 @@ fn simulate(
                     _ => Sym::Top,
                 });
             }
-            Operator::BrIf { .. } => {
+            Operator::BrIf { relative_depth } => {
                 // Leaves the loop or a block inside it; the values it
-                // carries stay on the stack when it does not branch.
-                pop!();
+                // carries stay on the stack when it does not branch. One at
+                // the loop's top level that leaves the loop may bound a
+                // climbing local for the iterations after this one.
+                let condition = pop!();
+                if frames.is_empty() && relative_depth >= 1 {
+                    if let Some(c) = climb_exit(&condition, true, sim.climbing) {
+                        climbs.entry(c.local).or_insert(c);
+                    }
+                }
             }
             Operator::Br { .. } | Operator::BrTable { .. } | Operator::Return | Operator::Unreachable | Operator::Throw { .. } | Operator::ThrowRef | Operator::ReturnCall { .. } | Operator::ReturnCallIndirect { .. } => {
                 dead = true;
@@ -926,7 +1042,7 @@ fn simulate(
     if counted_shape {
         return Outcome::Bail;
     }
-    Outcome::Done { steps, condition: None, accesses, bounded, write_deps: sim.write_deps, inner }
+    Outcome::Done { steps, condition: None, accesses, bounded, write_deps: sim.write_deps, inner, climbs }
 }
 
 /// The exit of a counted loop, from the condition of its `br_if 0`.
@@ -960,7 +1076,15 @@ fn counted(steps: &BTreeMap<u32, i64>, condition: Sym) -> Option<Counted> {
     Some(Counted { iv, step, exit, bound })
 }
 
-fn finish(end: usize, steps: BTreeMap<u32, i64>, condition: Option<Sym>, accesses: Vec<(usize, u32, Affine, i64)>, ranged: BTreeMap<u32, i64>, inner: Vec<InnerCount>) -> Option<LoopPlan> {
+fn finish(
+    end: usize,
+    steps: BTreeMap<u32, i64>,
+    condition: Option<Sym>,
+    accesses: Vec<(usize, u32, Affine, i64)>,
+    ranged: BTreeMap<u32, i64>,
+    inner: Vec<InnerCount>,
+    climbs: BTreeMap<u32, Climb>,
+) -> Option<LoopPlan> {
     let counted = condition.and_then(|c| counted(&steps, c));
     let mut groups: Vec<Group> = Vec::new();
     let mut proven = BTreeSet::new();
@@ -969,6 +1093,10 @@ fn finish(end: usize, steps: BTreeMap<u32, i64>, condition: Option<Sym>, accesse
         // iteration; without a counted exit there is no iteration count.
         let ivs = addr.iv_coefs();
         if !ivs.is_empty() && (counted.is_none() || ivs.keys().any(|l| !steps.contains_key(l))) {
+            continue;
+        }
+        // A climbing local is bounded only by an exit.
+        if addr.terms.keys().any(|v| matches!(v, Var::Climbing(l) | Var::ClimbNext(l) if !climbs.contains_key(l))) {
             continue;
         }
         let Some(slope) = ivs.iter().try_fold(0i64, |acc, (l, &a)| acc.checked_add(a.checked_mul(steps[l])?)) else { continue };
@@ -991,5 +1119,8 @@ fn finish(end: usize, steps: BTreeMap<u32, i64>, condition: Option<Sym>, accesse
     }
     let used: BTreeSet<usize> = groups.iter().flat_map(|g| g.entry_terms.keys()).filter_map(|v| if let Var::InnerIter(at) = v { Some(*at as usize) } else { None }).collect();
     let inner = inner.into_iter().filter(|c| used.contains(&c.at)).collect();
-    Some(LoopPlan { end, counted, ranged, groups, proven, inner, steps })
+    let climbing_used: BTreeSet<u32> =
+        groups.iter().flat_map(|g| g.entry_terms.keys()).filter_map(|v| if let Var::Climbing(l) | Var::ClimbNext(l) = v { Some(*l) } else { None }).collect();
+    let climbs = climbs.into_values().filter(|c| climbing_used.contains(&c.local)).collect();
+    Some(LoopPlan { end, counted, ranged, groups, proven, inner, steps, climbs })
 }

@@ -46,6 +46,13 @@ pub const MAX_PAGES: u64 = 65536;
 /// The slot a memory without a declared maximum gets, unless it is the top
 /// memory (which gets what is left) or `--slot` says otherwise: 64 MiB.
 pub const DEFAULT_SLOT_PAGES: u64 = 1024;
+/// The guard region the lowering assumes the engine keeps after a 32-bit
+/// memory's 4 GiB: an access whose static offset plus width fits in it
+/// needs no bounds check of the engine's own, so a slot's base costs
+/// nothing in the offset. V8 reserves that much for every 32-bit memory;
+/// wasmtime's default is 32 MiB, and `mmtool run` sets 4 GiB + 32 MiB
+/// (`crate::run::GUARD_BYTES`). `--engine-guard` says otherwise.
+pub const DEFAULT_ENGINE_GUARD: u64 = 1 << 32;
 /// The custom section that describes the layout to hosts (JSON).
 pub const LAYOUT_SECTION: &str = "mmcc.single-memory";
 
@@ -59,6 +66,10 @@ pub struct Options {
     /// The memory to give the top slot, instead of the most used one
     /// (`--top=INDEX`; the tests try every choice).
     pub top: Option<u32>,
+    /// The engine's guard region in bytes ([`DEFAULT_ENGINE_GUARD`] if
+    /// `None`): where a slot's base lies beyond it, an access that a loop
+    /// pre-check proves adds the base to its address instead.
+    pub engine_guard: Option<u64>,
 }
 
 pub struct Lowered {
@@ -76,7 +87,8 @@ pub fn lower(bytes: &[u8], options: &Options) -> Result<Lowered> {
     if info.memories.len() <= 1 {
         return Ok(Lowered { wasm: bytes.to_vec(), layout, warnings: Vec::new() });
     }
-    let (wasm, warnings) = module::rewrite(bytes, &info, &layout)?;
+    let guard = options.engine_guard.unwrap_or(DEFAULT_ENGINE_GUARD);
+    let (wasm, warnings) = module::rewrite(bytes, &info, &layout, guard)?;
     Ok(Lowered { wasm, layout, warnings })
 }
 

@@ -61,7 +61,7 @@ struct Writer<'a> {
     warnings: Vec<String>,
 }
 
-pub fn rewrite(bytes: &[u8], info: &ModuleInfo, layout: &Layout) -> Result<(Vec<u8>, Vec<String>)> {
+pub fn rewrite(bytes: &[u8], info: &ModuleInfo, layout: &Layout, engine_guard: u64) -> Result<(Vec<u8>, Vec<String>)> {
     let mut next_function = (info.imported_function_types.len() + info.function_types.len()) as u32;
     let mut next = || {
         next_function += 1;
@@ -69,6 +69,7 @@ pub fn rewrite(bytes: &[u8], info: &ModuleInfo, layout: &Layout) -> Result<(Vec<
     };
     let mut cx = Context {
         layout,
+        engine_guard,
         size_globals: BTreeMap::new(),
         grow: BTreeMap::new(),
         fill: BTreeMap::new(),
