@@ -172,19 +172,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// `BYTES` with an optional binary suffix: `32M` is 32 MiB.
+/// `--engine-guard`'s value: a size in bytes, `32M`, `4G`.
 fn parse_bytes(text: &str) -> Result<u64, String> {
-    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
-        Some((at, _)) => text.split_at(at),
-        None => (text, ""),
-    };
-    let shift = match unit {
-        "" => 0,
-        "K" | "k" | "KiB" => 10,
-        "M" | "m" | "MiB" => 20,
-        "G" | "g" | "GiB" => 30,
-        _ => return Err(format!("{text}: expected a byte count, optionally followed by K, M or G")),
-    };
-    let n: u64 = digits.parse().map_err(|_| format!("{text}: expected a byte count, optionally followed by K, M or G"))?;
-    n.checked_mul(1 << shift).filter(|&b| b <= 1 << 40).ok_or_else(|| format!("{text}: too large"))
+    mmcc::link::parse_size(text).map_err(|e| format!("{text}: expected a byte count, optionally followed by K, M or G ({e})"))
 }

@@ -195,8 +195,8 @@ pub struct MemorySpecs {
     pub wasi_denied: std::collections::BTreeSet<u32>,
 }
 
-/// `65536`, `64K`, `1M`: a size in bytes.
-fn parse_size(s: &str) -> Result<u64> {
+/// `65536`, `64K`, `1M`, `4G`: a size in bytes.
+pub fn parse_size(s: &str) -> Result<u64> {
     let (digits, unit) = match s.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         Some((i, _)) => s.split_at(i),
         None => (s, ""),
@@ -206,6 +206,7 @@ fn parse_size(s: &str) -> Result<u64> {
         "" => 1,
         "K" | "k" | "KiB" => 1 << 10,
         "M" | "m" | "MiB" => 1 << 20,
+        "G" | "g" | "GiB" => 1 << 30,
         _ => bail!("unknown unit `{unit}`"),
     };
     n.checked_mul(scale).context("too large")

@@ -266,7 +266,7 @@ impl Code {
         let mut climbs = BTreeMap::new();
         for (j, climb) in plan.climbs.iter().enumerate() {
             let (lo, hi) = (scratch.get(ValType::I64, usize::MAX - 100 - 2 * j), scratch.get(ValType::I64, usize::MAX - 101 - 2 * j));
-            self.climb_range(climb, [y, lo, hi])?;
+            self.climb_range(climb, [l0, y, lo, hi])?;
             self.push(I32And);
             climbs.insert(climb.local, (lo, hi, climb.step));
         }
@@ -382,14 +382,7 @@ impl Code {
                 // Every iteration after the first starts below the bound, so
                 // IV stays in [l0, max(l0, bound - 1)]; IV + step must not
                 // wrap (nor leave the non-negative range, when signed).
-                let last = if inclusive { 0 } else { 1 };
-                self.extend([LocalGet(l0), LocalSet(lo), LocalGet(l0), LocalGet(y), I64Const(last), I64Sub, LocalTee(hi)]);
-                self.extend([LocalGet(l0), LocalGet(hi), I64GtS, Select, LocalTee(hi)]);
-                let limit: i64 = if signed { 1 << 31 } else { 1 << 32 };
-                self.extend([I64Const(s), I64Add, I64Const(limit), I64LtS]);
-                if signed {
-                    self.extend([LocalGet(l0), I64Const(0), I64GeS, I32And]);
-                }
+                self.rising_range(s, signed, inclusive, [l0, y, lo, hi]);
             }
             Exit::Above { signed, inclusive } => {
                 // IV stays in [min(l0, bound + 1), l0], and IV - |step| must
@@ -413,19 +406,31 @@ impl Code {
     /// starts below the bound (the exit says so), so it is in `[l0, max(l0,
     /// bound - 1)]`; its new value, at most `hi + step`, must not wrap (nor
     /// leave the non-negative range, when compared signed).
-    fn climb_range(&mut self, climb: &loops::Climb, [y, lo, hi]: [u32; 3]) -> Result<()> {
+    fn climb_range(&mut self, climb: &loops::Climb, [l0, y, lo, hi]: [u32; 4]) -> Result<()> {
         use Instruction::*;
         let ext = if climb.signed { I64ExtendI32S } else { I64ExtendI32U };
         self.i32_form(&climb.bound)?;
-        self.extend([ext.clone(), LocalSet(y), LocalGet(climb.local), ext, LocalSet(lo)]);
-        let below = if climb.inclusive { 0 } else { 1 };
-        self.extend([LocalGet(lo), LocalGet(y), I64Const(below), I64Sub, LocalTee(hi), LocalGet(lo), LocalGet(hi), I64GtS, Select, LocalTee(hi)]);
-        let limit: i64 = if climb.signed { 1 << 31 } else { 1 << 32 };
-        self.extend([I64Const(climb.step), I64Add, I64Const(limit), I64LtS]);
-        if climb.signed {
-            self.extend([LocalGet(lo), I64Const(0), I64GeS, I32And]);
-        }
+        self.extend([ext.clone(), LocalSet(y), LocalGet(climb.local), ext, LocalSet(l0)]);
+        self.rising_range(climb.step, climb.signed, climb.inclusive, [l0, y, lo, hi]);
         Ok(())
+    }
+
+    /// Pushes an i32, non-zero when a value that starts at `l0`, goes up
+    /// by at most `step` per iteration and starts every iteration after the
+    /// first below `y` (at most `y`, `inclusive`) cannot wrap, nor leave
+    /// the non-negative range when compared `signed`; sets `lo` and `hi` to
+    /// its least and greatest value at an iteration's start, `l0` and
+    /// `max(l0, y - 1)`. (A counted loop's `<` exit and a climbing local.)
+    fn rising_range(&mut self, step: i64, signed: bool, inclusive: bool, [l0, y, lo, hi]: [u32; 4]) {
+        use Instruction::*;
+        let below = if inclusive { 0 } else { 1 };
+        self.extend([LocalGet(l0), LocalSet(lo), LocalGet(l0), LocalGet(y), I64Const(below), I64Sub, LocalTee(hi)]);
+        self.extend([LocalGet(l0), LocalGet(hi), I64GtS, Select, LocalTee(hi)]);
+        let limit: i64 = if signed { 1 << 31 } else { 1 << 32 };
+        self.extend([I64Const(step), I64Add, I64Const(limit), I64LtS]);
+        if signed {
+            self.extend([LocalGet(l0), I64Const(0), I64GeS, I32And]);
+        }
     }
 
     /// Moves the operands above an access's address into scratch locals
