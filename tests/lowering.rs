@@ -615,6 +615,23 @@ const LOOPS: &str = r#"
         (br_if $out (i32.le_u (local.get $mid) (local.tee $i (i32.add (local.get $i) (i32.and (local.get $x) (i32.const 3))))))
         (br_if $l (i32.le_u (local.tee $j (i32.add (local.get $j) (i32.ge_u (local.get $x) (local.get $y)))) (local.get $end)))))
     (local.get $s))
+  (func (export "merge_to") (param $p i32) (param $i i32) (param $mid i32) (param $j i32) (param $end i32) (param $k i32) (result i32)
+    (local $x i32) (local $y i32) (local $t i32)
+    ;; A merge as LLVM writes sort's: exactly one read position moves each
+    ;; step ($i by y >= x, $j by y < x), and the write position $k moves by
+    ;; 4 every step with no exit of its own. The reads bound the number of
+    ;; steps, (mid - 1 - i) + (end - 1 - j) at most, which bounds the
+    ;; stores to memory 2. (In zeroed memory $i climbs and $j stays.)
+    (block $out
+      (loop $l
+        (local.set $x (i32.load $m1 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $y (i32.load $m1 offset=4 (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $t (i32.lt_u (local.get $y) (local.get $x)))
+        (i32.store $m2 (local.get $k) (select (local.get $y) (local.get $x) (local.get $t)))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br_if $out (i32.ge_s (local.tee $i (i32.add (local.get $i) (i32.ge_u (local.get $y) (local.get $x)))) (local.get $mid)))
+        (br_if $l (i32.lt_s (local.tee $j (i32.add (local.get $j) (local.get $t))) (local.get $end)))))
+    (local.get $k))
   (func (export "sum") (param $mem i32) (param $p i32) (param $n i32) (result i32) (local $i i32) (local $s i32)
     (loop $l
       (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 31))
@@ -805,6 +822,23 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
         ("merge_u", &[0, 0, 10, -256, 5]),
         ("fill1", &[0, 400, 7]),
         ("merge_u", &[0, 0, 30, 0, 1000]),
+        // The write position bounded by the reads' steps (memory 2 has one
+        // page). Zeroed: $i climbs, one store per step of $i; bytes 0..40
+        // of memory 1 are 7s, so from $i = 0 with $j at 100 (zeroed) $j
+        // climbs instead.
+        ("fill1", &[0, 3 * page, 0]),
+        ("merge_to", &[0, 0, 100, 0, 10, 0]),
+        ("merge_to", &[0, 0, 100, 0, 10, page - 4 * 108 - 4]),
+        ("merge_to", &[0, 0, 100, 0, 10, page - 400]),
+        ("merge_to", &[0, 0, 100, 0, 10, page - 396]),
+        ("merge_to", &[0, 0, 16384, 0, 10, 0]),
+        ("merge_to", &[0, 0, 16385, 0, 10, 0]),
+        ("merge_to", &[0, 50, 10, 0, 10, page - 4]),
+        ("merge_to", &[0, 50, 10, 0, 10, page - 3]),
+        ("fill1", &[0, 40, 7]),
+        ("merge_to", &[0, 0, 10, 100, 200, page - 400]),
+        ("merge_to", &[0, 0, 10, 100, 200, page - 396]),
+        ("merge_to", &[0, -1, 10, 100, 200, 0]),
     ];
     let got = differential(LOOPS, calls);
     // The outcomes the calls were written for (the differential test only
@@ -822,6 +856,20 @@ fn loops_proven_in_bounds_at_entry_trap_where_the_original_does() {
     assert_eq!(at("merge_u", &[0, 0, 10, 0, 49151]), &oob);
     assert!(returned(at("merge_u", &[0, 0, 0, 0, 5])));
     assert_eq!(at("merge_u", &[0, 0, 10, -256, 5]), &oob);
+    // The last store of 100 steps ends at page - 400 + 400; one of 108 at
+    // page - 436 + 436 (the bound the pre-check proves); a loop that starts
+    // past its run's end still steps once.
+    assert_eq!(at("merge_to", &[0, 0, 100, 0, 10, 0]), &Outcome::Returned(vec![400]));
+    assert_eq!(at("merge_to", &[0, 0, 100, 0, 10, page - 4 * 108 - 4]), &Outcome::Returned(vec![page - 36]));
+    assert_eq!(at("merge_to", &[0, 0, 100, 0, 10, page - 400]), &Outcome::Returned(vec![page]));
+    assert_eq!(at("merge_to", &[0, 0, 100, 0, 10, page - 396]), &oob);
+    assert_eq!(at("merge_to", &[0, 0, 16384, 0, 10, 0]), &Outcome::Returned(vec![page]));
+    assert_eq!(at("merge_to", &[0, 0, 16385, 0, 10, 0]), &oob);
+    assert_eq!(at("merge_to", &[0, 50, 10, 0, 10, page - 4]), &Outcome::Returned(vec![page]));
+    assert_eq!(at("merge_to", &[0, 50, 10, 0, 10, page - 3]), &oob);
+    assert_eq!(at("merge_to", &[0, 0, 10, 100, 200, page - 400]), &Outcome::Returned(vec![page]));
+    assert_eq!(at("merge_to", &[0, 0, 10, 100, 200, page - 396]), &oob);
+    assert_eq!(at("merge_to", &[0, -1, 10, 100, 200, 0]), &oob);
     assert_eq!(at("up_ne", &[page - 36, 10]), &oob);
     assert_eq!(at("up_ne", &[100, 0]), &oob);
     assert_eq!(at("up_step3_ne", &[0, 31]), &oob);
@@ -925,10 +973,60 @@ fn counted_loops_are_versioned() {
         // twice in its checked one; masked_gather, rem_scatter,
         // masked_gather4 and masked_difference are counted loops (the last
         // proves its loads, not its store); merge and merge_u have climbing
-        // locals.
-        let want = [[2; 14].as_slice(), &[0, 0, 5, 5, 5, 2, 4, 6, 5, 2, 2, 2, 2, 2, 2, 2, 0, 0]].concat();
+        // locals, and merge_to a write position bounded by them.
+        let want = [[2; 14].as_slice(), &[0, 0, 5, 5, 5, 2, 4, 6, 5, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0]].concat();
         assert_eq!(&loops_per_function[..want.len()], &want[..], "top memory {top}");
     }
+}
+
+/// The loops in the body of the function `name` exports.
+fn loops_in_export(wasm: &[u8], name: &str) -> u32 {
+    let mut index = None;
+    let mut bodies = Vec::new();
+    for p in wasmparser::Parser::new(0).parse_all(wasm) {
+        match p.unwrap() {
+            wasmparser::Payload::ExportSection(r) => {
+                index = r.into_iter().map(|e| e.unwrap()).find(|e| e.name == name).map(|e| e.index as usize);
+            }
+            wasmparser::Payload::CodeSectionEntry(body) => {
+                let mut ops = body.get_operators_reader().unwrap();
+                let mut n = 0;
+                while !ops.eof() {
+                    n += matches!(ops.read().unwrap(), wasmparser::Operator::Loop { .. }) as u32;
+                }
+                bodies.push(n);
+            }
+            _ => {}
+        }
+    }
+    bodies[index.unwrap_or_else(|| panic!("no export {name}"))]
+}
+
+/// merge_to's store to memory 2 has no exit of its own: with memory 1 on
+/// top and the default guard (its reads then need no proof), the loop is
+/// versioned only because the reads' steps bound the number of steps.
+#[test]
+fn a_merge_write_position_is_proven_from_its_read_positions() {
+    let original = wat::parse_str(LOOPS).unwrap();
+    assert_eq!(loops_in_export(&lower_for_guard(&original, Some(1), None), "merge_to"), 2);
+    // Steps that may both be 0 (y > x, y < x: not when y = x) bound
+    // nothing: the store keeps its check, and the loop is not versioned.
+    let both_may_stay = r#"(module (memory 1) (memory 3) (memory 1)
+  (func (export "merge_to") (param $p i32) (param $i i32) (param $mid i32) (param $j i32) (param $end i32) (param $k i32) (result i32)
+    (local $x i32) (local $y i32)
+    (block $out
+      (loop $l
+        (local.set $x (i32.load 1 (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $y (i32.load 1 offset=4 (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))))
+        (i32.store 2 (local.get $k) (local.get $x))
+        (local.set $k (i32.add (local.get $k) (i32.const 4)))
+        (br_if $out (i32.ge_s (local.tee $i (i32.add (local.get $i) (i32.gt_u (local.get $y) (local.get $x)))) (local.get $mid)))
+        (br_if $l (i32.lt_s (local.tee $j (i32.add (local.get $j) (i32.lt_u (local.get $y) (local.get $x)))) (local.get $end)))))
+    (local.get $k)))"#;
+    let original = wat::parse_str(both_may_stay).unwrap();
+    assert_eq!(loops_in_export(&lower_for_guard(&original, Some(1), None), "merge_to"), 1);
+    // In zeroed memory neither moves: the loop runs until the store traps.
+    differential_with(&original, &lower_for_guard(&original, Some(1), None), &[("merge_to", &[0, 0, 10, 0, 10, 0])], 1);
 }
 
 /// The top memory is the one a lower slot would cost most: accesses a loop

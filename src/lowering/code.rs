@@ -270,6 +270,12 @@ impl Code {
             self.push(I32And);
             climbs.insert(climb.local, (lo, hi, climb.step));
         }
+        if let Some((a, b)) = plan.trip {
+            // Without a counted exit: the last iteration's number is at
+            // most what the two climbing locals can move in all.
+            let ((la, ha, _), (lb, hb, _)) = (climbs[&a], climbs[&b]);
+            self.extend([LocalGet(ha), LocalGet(la), I64Sub, LocalGet(hb), I64Add, LocalGet(lb), I64Sub, LocalSet(last)]);
+        }
         for (&local, &max) in &plan.ranged {
             self.extend([LocalGet(local), I64ExtendI32U, I64Const(max), I64LeU, I32And]);
         }

@@ -236,6 +236,23 @@ impl Cmp {
             GeS => LeS,
         }
     }
+
+    /// The comparison that holds exactly when this one does not (`a < b`
+    /// and `a >= b`); `!=` has none here (`==` is not one of these).
+    fn negated(self) -> Option<Cmp> {
+        use Cmp::*;
+        Some(match self {
+            Ne => return None,
+            LtU => GeU,
+            LtS => GeS,
+            LeU => GtU,
+            LeS => GtS,
+            GtU => LeU,
+            GtS => LeS,
+            GeU => LtU,
+            GeS => LtS,
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -246,13 +263,38 @@ enum Sym {
     /// A v128 whose every i32 lane is at most an i32 lane of the v128
     /// local the loop never writes.
     Lanes(u32),
+    /// An unknown i32 made by the operator at this index in this iteration
+    /// (a load's result): two uses of it are the same value.
+    Opaque(u32),
+    /// A comparison of two such values: 0 or 1.
+    Flag(Flag),
+    /// A value plus a [`Flag`] (a merge's `i + (y >= x)`).
+    PlusFlag(Affine, Flag),
+}
+
+/// `a OP b` for two values made by the operators at indices `a` and `b`
+/// in the same iteration ([`Sym::Opaque`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flag {
+    cmp: Cmp,
+    a: u32,
+    b: u32,
+}
+
+impl Flag {
+    /// Whether exactly one of the two flags is 1, whatever the values.
+    fn complements(self, other: Flag) -> bool {
+        let Some(not) = self.cmp.negated() else { return false };
+        (other.cmp == not && (other.a, other.b) == (self.a, self.b)) || (other.cmp == not.swapped() && (other.a, other.b) == (self.b, self.a))
+    }
 }
 
 impl Sym {
     /// The symbol as an i32 operand of arithmetic: a comparison is 0 or 1.
     fn into_value(self) -> Sym {
         match self {
-            Sym::Cmp(..) => Sym::Val(Affine::range(0, 1)),
+            Sym::Cmp(..) | Sym::Flag(_) => Sym::Val(Affine::range(0, 1)),
+            Sym::PlusFlag(a, _) => a.add(&Affine::range(0, 1), 1).map_or(Sym::Top, Sym::Val),
             s => s,
         }
     }
@@ -385,6 +427,16 @@ pub struct LoopPlan {
     /// The climbing locals a proven address uses, with the exit that bounds
     /// each.
     pub climbs: Vec<Climb>,
+    /// For a loop without a counted exit whose proven addresses move with
+    /// its induction locals: two climbing locals (both in `climbs`) whose
+    /// steps are a comparison and its negation, so that each iteration
+    /// moves exactly one of them by 1 (a merge's read positions). After `t`
+    /// iterations they have moved `t` in all, and each stays in its range
+    /// `[lo, hi]`, so no iteration after number `(hi_a - lo_a) + (hi_b -
+    /// lo_b)` starts: that is the last iteration's number, as a counted
+    /// exit's is (the merge's write position then moves as an induction
+    /// local does).
+    pub trip: Option<(u32, u32)>,
 }
 
 /// Function and type arities for calls (the rest of the operators carry
@@ -688,7 +740,7 @@ fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable
                 ivs.remove(&l);
                 climbing.insert(l, step);
             }
-            Outcome::Done { steps, condition, accesses, bounded, write_deps, inner, climbs } => {
+            Outcome::Done { steps, condition, accesses, bounded, write_deps, inner, climbs, climb_flags } => {
                 if !guessed {
                     guessed = true;
                     let proposed: BTreeMap<u32, i64> = bounded.into_iter().filter(|(l, r)| r.is_some() && !ivs.contains(l)).map(|(l, r)| (l, r.unwrap())).collect();
@@ -709,7 +761,7 @@ fn plan_loop(ops: &[Operator], start: usize, end: usize, arity: &Arity, provable
                     }
                 }
                 ranged.retain(|l, _| used.contains(l));
-                return finish(end, steps, condition, accesses, ranged, inner, climbs);
+                return finish(end, steps, condition, accesses, ranged, inner, climbs, &climb_flags);
             }
         }
     }
@@ -735,6 +787,8 @@ enum Outcome {
         inner: Vec<InnerCount>,
         /// The climbing locals whose exit was found.
         climbs: BTreeMap<u32, Climb>,
+        /// The climbing locals of step 1 whose step is a [`Flag`].
+        climb_flags: BTreeMap<u32, Flag>,
     },
 }
 
@@ -759,6 +813,7 @@ fn simulate(
     let mut bounded: BTreeMap<u32, Option<i64>> = BTreeMap::new();
     let mut inner = Vec::new();
     let mut climbs: BTreeMap<u32, Climb> = BTreeMap::new();
+    let mut climb_flags: BTreeMap<u32, Flag> = BTreeMap::new();
     let last = body.len() - 1;
     macro_rules! pop {
         () => {
@@ -778,7 +833,7 @@ fn simulate(
             if let Some(c) = climb_exit(&condition, false, sim.climbing) {
                 climbs.entry(c.local).or_insert(c);
             }
-            return Outcome::Done { steps, condition: Some(condition), accesses, bounded, write_deps: sim.write_deps, inner, climbs };
+            return Outcome::Done { steps, condition: Some(condition), accesses, bounded, write_deps: sim.write_deps, inner, climbs, climb_flags };
         }
         // Control structure is followed in dead code too.
         match op {
@@ -854,6 +909,13 @@ fn simulate(
             Operator::LocalGet { local_index } => stack.push(sim.read(local_index)),
             Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
                 let mut v = pop!();
+                let flag = match v {
+                    Sym::PlusFlag(_, f) => Some(f),
+                    _ => None,
+                };
+                if flag.is_some() {
+                    v = v.into_value();
+                }
                 let only = |a: &Affine, var: Var| a.terms.len() == 1 && a.terms.get(&var) == Some(&1);
                 if sim.ivs.contains(&local_index) {
                     // Its one write, at the top level: must be IV + c, or
@@ -873,6 +935,9 @@ fn simulate(
                     match &v {
                         Sym::Val(a) if only(a, Var::Climbing(local_index)) && a.konst == 0 && a.lo == 0 && a.hi == c => {
                             v = Sym::Val(Affine::var(Var::ClimbNext(local_index)));
+                            if let Some(f) = flag.filter(|_| c == 1) {
+                                climb_flags.insert(local_index, f);
+                            }
                         }
                         _ => return Outcome::Drop(local_index),
                     }
@@ -880,10 +945,15 @@ fn simulate(
                 if matches!(op, Operator::LocalTee { .. }) {
                     stack.push(v.clone());
                 }
-                let v = v.into_value();
-                let range = match &v {
+                // A flag or a value made in this iteration is kept as it is
+                // (a later use is the same value); its range is its value's.
+                let range = match v.clone().into_value() {
                     Sym::Val(a) => a.real_range(),
                     _ => None,
+                };
+                let v = match v {
+                    Sym::Flag(_) | Sym::Opaque(_) => v,
+                    v => v.into_value(),
                 };
                 if let Some(&r) = sim.ranged.get(&local_index) {
                     if !range.is_some_and(|(_, hi)| hi <= r) {
@@ -904,8 +974,13 @@ fn simulate(
                 }
             }
             Operator::I32Add | Operator::I32Sub | Operator::I32Mul | Operator::I32Shl | Operator::I32And | Operator::I32Or | Operator::I32ShrU | Operator::I32RemU => {
-                let b = pop!().into_value();
-                let a = pop!().into_value();
+                let b = pop!();
+                let a = pop!();
+                if let (Operator::I32Add, Sym::Val(x), Sym::Flag(f)) | (Operator::I32Add, Sym::Flag(f), Sym::Val(x)) = (op, &a, &b) {
+                    stack.push(Sym::PlusFlag(x.clone(), *f));
+                    continue;
+                }
+                let (a, b) = (a.into_value(), b.into_value());
                 let (x, y) = match (&a, &b) {
                     (Sym::Val(x), Sym::Val(y)) => (Some(x), Some(y)),
                     (Sym::Val(x), _) => (Some(x), None),
@@ -978,6 +1053,7 @@ fn simulate(
                 };
                 stack.push(match (a, b) {
                     (Sym::Val(x), Sym::Val(y)) => Sym::Cmp(cmp, x, y),
+                    (Sym::Opaque(a), Sym::Opaque(b)) => Sym::Flag(Flag { cmp, a, b }),
                     _ => Sym::Val(Affine::range(0, 1)),
                 });
             }
@@ -1034,6 +1110,7 @@ fn simulate(
                 stack.truncate(stack.len() - params as usize);
                 match loaded_range(op) {
                     Some(hi) if results == 1 => stack.push(Sym::Val(Affine::range(0, hi))),
+                    _ if results == 1 => stack.push(Sym::Opaque((first + k) as u32)),
                     _ => stack.extend(std::iter::repeat_n(Sym::Top, results as usize)),
                 }
             }
@@ -1042,7 +1119,7 @@ fn simulate(
     if counted_shape {
         return Outcome::Bail;
     }
-    Outcome::Done { steps, condition: None, accesses, bounded, write_deps: sim.write_deps, inner, climbs }
+    Outcome::Done { steps, condition: None, accesses, bounded, write_deps: sim.write_deps, inner, climbs, climb_flags }
 }
 
 /// The exit of a counted loop, from the condition of its `br_if 0`.
@@ -1051,7 +1128,7 @@ fn counted(steps: &BTreeMap<u32, i64>, condition: Sym) -> Option<Counted> {
     let (cmp, lhs, rhs) = match condition {
         Sym::Cmp(c, l, r) => (c, l, r),
         Sym::Val(x) => (Cmp::Ne, x, Affine::konst(0)),
-        Sym::Top | Sym::Lanes(_) => return None,
+        _ => return None,
     };
     // Normalize to `IV + step OP bound`, the bound free of induction terms.
     let (cmp, ivside, bound) = if rhs.has_iv() { (cmp.swapped(), rhs, lhs) } else { (cmp, lhs, rhs) };
@@ -1076,6 +1153,7 @@ fn counted(steps: &BTreeMap<u32, i64>, condition: Sym) -> Option<Counted> {
     Some(Counted { iv, step, exit, bound })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn finish(
     end: usize,
     steps: BTreeMap<u32, i64>,
@@ -1084,15 +1162,23 @@ fn finish(
     ranged: BTreeMap<u32, i64>,
     inner: Vec<InnerCount>,
     climbs: BTreeMap<u32, Climb>,
+    climb_flags: &BTreeMap<u32, Flag>,
 ) -> Option<LoopPlan> {
     let counted = condition.and_then(|c| counted(&steps, c));
+    // Without a counted exit, two climbing locals of which exactly one
+    // moves, by 1, every iteration count the iterations (see [`LoopPlan::trip`]).
+    let bounded: Vec<(u32, Flag)> = climb_flags.iter().filter(|(l, _)| climbs.contains_key(l)).map(|(&l, &f)| (l, f)).collect();
+    let trip = match counted {
+        Some(_) => None,
+        None => bounded.iter().enumerate().find_map(|(n, &(a, fa))| bounded[n + 1..].iter().find(|&&(_, fb)| fa.complements(fb)).map(|&(b, _)| (a, b))),
+    };
     let mut groups: Vec<Group> = Vec::new();
     let mut proven = BTreeSet::new();
     for (index, memory, addr, end_bytes) in accesses {
         // Induction locals other than the exit's also move once per
         // iteration; without a counted exit there is no iteration count.
         let ivs = addr.iv_coefs();
-        if !ivs.is_empty() && (counted.is_none() || ivs.keys().any(|l| !steps.contains_key(l))) {
+        if !ivs.is_empty() && ((counted.is_none() && trip.is_none()) || ivs.keys().any(|l| !steps.contains_key(l))) {
             continue;
         }
         // A climbing local is bounded only by an exit.
@@ -1119,8 +1205,10 @@ fn finish(
     }
     let used: BTreeSet<usize> = groups.iter().flat_map(|g| g.entry_terms.keys()).filter_map(|v| if let Var::InnerIter(at) = v { Some(*at as usize) } else { None }).collect();
     let inner = inner.into_iter().filter(|c| used.contains(&c.at)).collect();
-    let climbing_used: BTreeSet<u32> =
+    let trip = trip.filter(|_| groups.iter().any(|g| !g.ivs.is_empty()));
+    let mut climbing_used: BTreeSet<u32> =
         groups.iter().flat_map(|g| g.entry_terms.keys()).filter_map(|v| if let Var::Climbing(l) | Var::ClimbNext(l) = v { Some(*l) } else { None }).collect();
+    climbing_used.extend(trip.iter().flat_map(|&(a, b)| [a, b]));
     let climbs = climbs.into_values().filter(|c| climbing_used.contains(&c.local)).collect();
-    Some(LoopPlan { end, counted, ranged, groups, proven, inner, steps, climbs })
+    Some(LoopPlan { end, counted, ranged, groups, proven, inner, steps, climbs, trip })
 }
