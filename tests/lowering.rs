@@ -1029,6 +1029,18 @@ fn a_merge_write_position_is_proven_from_its_read_positions() {
     differential_with(&original, &lower_for_guard(&original, Some(1), None), &[("merge_to", &[0, 0, 10, 0, 10, 0])], 1);
 }
 
+/// taps' outer loop has nothing of its own to prove with memory 2 on top
+/// and the default guard (its store is the engine's to check), but it
+/// proves everything its inner loop proves: it is versioned, so that the
+/// inner loop's pre-check runs once per call and not once per outer
+/// iteration (twice the outer loop; the inner loop once in the fast copy
+/// and twice in the checked one).
+#[test]
+fn a_loop_that_proves_what_a_loop_inside_proves_runs_its_pre_check_once() {
+    let original = wat::parse_str(LOOPS).unwrap();
+    assert_eq!(loops_in_export(&lower_for_guard(&original, Some(2), None), "taps"), 5);
+}
+
 /// The top memory is the one a lower slot would cost most: accesses a loop
 /// pre-check cannot prove, weighted by their loops. Memory 1 has more
 /// instructions (five stores outside any loop, and a counted loop the

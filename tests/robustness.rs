@@ -971,3 +971,15 @@ fn regressions() {
         }
     }
 }
+
+/// The oracle judges a module of more than 100 memories (which mmcc links
+/// and wasmparser refuses) with wabt's validator: valid when it is, and
+/// invalid when one of its instructions names a memory it does not have.
+#[test]
+fn the_oracle_judges_modules_of_more_than_100_memories() {
+    let memories = "(memory 1)".repeat(150);
+    let module = |memory: u32| wat::parse_str(format!("(module {memories} (func (result i32) (i32.load {memory} (i32.const 0))))")).unwrap();
+    oracle::valid_module(&module(149)).unwrap();
+    let error = oracle::valid_module(&module(150)).unwrap_err();
+    assert!(error.contains("wasm-validate"), "{error}");
+}

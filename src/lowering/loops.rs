@@ -494,8 +494,8 @@ impl Arity<'_> {
 /// Each loop of at most [`MAX_VERSIONED_OPS`] operators gets a plan if a
 /// pre-check proves one of its accesses (loops inside it included). A
 /// loop is then versioned if it proves an access that no versioned loop
-/// inside it does, and if at most one level of versioned loops is inside
-/// it: versioning copies a loop, so a loop is emitted at most four times,
+/// inside it does, or every access one of them does, and if at most one
+/// level of versioned loops is inside it: versioning copies a loop, so a loop is emitted at most four times,
 /// and the innermost loops, the hottest, keep their versions.
 pub fn plan(ops: &[Operator], arity: &Arity, provable: &dyn Fn(&Operator) -> bool) -> BTreeMap<usize, LoopPlan> {
     let mut plans = BTreeMap::new();
@@ -525,7 +525,11 @@ pub fn plan(ops: &[Operator], arity: &Arity, provable: &dyn Fn(&Operator) -> boo
         let inside: Vec<usize> = levels.range(start + 1..end).map(|(&s, _)| s).collect();
         let below = inside.iter().map(|s| levels[s]).max().unwrap_or(0);
         let proven_inside: BTreeSet<usize> = inside.iter().flat_map(|s| plans[s].proven.iter().copied()).collect();
-        if below < MAX_VERSIONING_LEVELS && !plans[&start].proven.is_subset(&proven_inside) {
+        // A loop that proves all a versioned loop inside it proves runs
+        // that loop's pre-check once, not once per iteration (a
+        // convolution's taps, inside the loop over its outputs).
+        let hoists = inside.iter().any(|s| plans[s].proven.is_subset(&plans[&start].proven));
+        if below < MAX_VERSIONING_LEVELS && (hoists || !plans[&start].proven.is_subset(&proven_inside)) {
             levels.insert(start, below + 1);
         } else {
             plans.remove(&start);
@@ -611,7 +615,7 @@ impl Sim<'_> {
     fn havoc(&mut self, l: u32) -> Sym {
         let Some(&r) = self.ranged.get(&l) else { return Sym::Top };
         let mut deps = BTreeSet::from([l | WRITES_OF]);
-        match self.read(l) {
+        match self.read(l).into_value() {
             Sym::Val(a) if a.real_range().is_some_and(|(_, hi)| hi <= r) => deps.extend(&a.deps),
             _ => {
                 deps.insert(l);
@@ -1051,7 +1055,7 @@ fn simulate(
                     Operator::I32GeU => Cmp::GeU,
                     _ => Cmp::GeS,
                 };
-                stack.push(match (a, b) {
+                stack.push(match (a.into_value(), b.into_value()) {
                     (Sym::Val(x), Sym::Val(y)) => Sym::Cmp(cmp, x, y),
                     (Sym::Opaque(a), Sym::Opaque(b)) => Sym::Flag(Flag { cmp, a, b }),
                     _ => Sym::Val(Affine::range(0, 1)),
@@ -1098,8 +1102,8 @@ fn simulate(
                     let address_at = stack.len().checked_sub(1 + a.above.len());
                     let Some(address_at) = address_at else { return Outcome::Bail };
                     if provable(op) {
-                        if let Sym::Val(addr) = &stack[address_at] {
-                            accesses.push((first + k, a.memory, addr.clone(), (a.memarg.offset + a.width) as i64));
+                        if let Sym::Val(addr) = stack[address_at].clone().into_value() {
+                            accesses.push((first + k, a.memory, addr, (a.memarg.offset + a.width) as i64));
                         }
                     }
                 }
