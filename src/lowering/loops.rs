@@ -275,7 +275,7 @@ enum Sym {
 /// `a OP b` for two values made by the operators at indices `a` and `b`
 /// in the same iteration ([`Sym::Opaque`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Flag {
+struct Flag {
     cmp: Cmp,
     a: u32,
     b: u32,
@@ -494,9 +494,11 @@ impl Arity<'_> {
 /// Each loop of at most [`MAX_VERSIONED_OPS`] operators gets a plan if a
 /// pre-check proves one of its accesses (loops inside it included). A
 /// loop is then versioned if it proves an access that no versioned loop
-/// inside it does, or every access one of them does, and if at most one
-/// level of versioned loops is inside it: versioning copies a loop, so a loop is emitted at most four times,
-/// and the innermost loops, the hottest, keep their versions.
+/// inside it does, or every access one of them does (which runs that
+/// loop's pre-check once instead of once per iteration), and if at most
+/// one level of versioned loops is inside it: versioning copies a loop, so
+/// a loop is emitted at most four times, and the innermost loops, the
+/// hottest, keep their versions.
 pub fn plan(ops: &[Operator], arity: &Arity, provable: &dyn Fn(&Operator) -> bool) -> BTreeMap<usize, LoopPlan> {
     let mut plans = BTreeMap::new();
     let mut open: Vec<Option<usize>> = Vec::new();
@@ -1171,10 +1173,10 @@ fn finish(
     let counted = condition.and_then(|c| counted(&steps, c));
     // Without a counted exit, two climbing locals of which exactly one
     // moves, by 1, every iteration count the iterations (see [`LoopPlan::trip`]).
-    let bounded: Vec<(u32, Flag)> = climb_flags.iter().filter(|(l, _)| climbs.contains_key(l)).map(|(&l, &f)| (l, f)).collect();
+    let flagged: Vec<(u32, Flag)> = climb_flags.iter().filter(|(l, _)| climbs.contains_key(l)).map(|(&l, &f)| (l, f)).collect();
     let trip = match counted {
         Some(_) => None,
-        None => bounded.iter().enumerate().find_map(|(n, &(a, fa))| bounded[n + 1..].iter().find(|&&(_, fb)| fa.complements(fb)).map(|&(b, _)| (a, b))),
+        None => flagged.iter().enumerate().find_map(|(n, &(a, fa))| flagged[n + 1..].iter().find(|&&(_, fb)| fa.complements(fb)).map(|&(b, _)| (a, b))),
     };
     let mut groups: Vec<Group> = Vec::new();
     let mut proven = BTreeSet::new();
