@@ -8,8 +8,8 @@ not change. A change to the lowering is measured here instead: B is built
 once per kernel (as bench/run.py builds it), lowered by both mmtools, and
 B, old and new run interleaved, round after round, on wasmtime (`mmtool
 run`) and V8 (the Node of .build), so the machine's drift falls on all
-three alike. Prints each kernel's L/B (median time over median time) for
-both lowerings.
+three alike. Prints each kernel's L/B (fastest run over fastest run, the
+estimate bench/run.py's `fastest` explains) for both lowerings.
 
     python3 bench/lowering_ab.py --old /tmp/old/mmtool [--new target/release/mmtool]
         [--old-flags=...] [--new-flags=...] [--rounds 7] [--quick] [KERNEL ...]
@@ -24,7 +24,6 @@ cargo build --release --manifest-path /tmp/old/Cargo.toml`.
 
 import argparse
 import importlib.util
-import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -85,15 +84,15 @@ def main():
                 if len(set(checksums.values())) != 1:
                     sys.exit(f"{name} on {engine}: the lowered modules disagree with B: {checksums}")
     engines = list(bench.ENGINES)
-    print(f"\nL/B, old / new (medians of {args.rounds} interleaved rounds)\n")
+    print(f"\nL/B, old / new (fastest of {args.rounds} interleaved rounds)\n")
     print("| kernel | " + " | ".join(engines) + " |")
     print("|---|" + "---|" * len(engines))
     for name in wasms:
         cells = []
         for engine in engines:
-            b = statistics.median(times[(name, engine, "B")])
-            old = statistics.median(times[(name, engine, "old")]) / b
-            new = statistics.median(times[(name, engine, "new")]) / b
+            b = bench.fastest(times[(name, engine, "B")])
+            old = bench.fastest(times[(name, engine, "old")]) / b
+            new = bench.fastest(times[(name, engine, "new")]) / b
             cells.append(f"{old:.2f} / {new:.2f}")
         print(f"| {name} | " + " | ".join(cells) + " |")
 
