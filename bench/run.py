@@ -203,26 +203,16 @@ def fmt_ratio(r):
 
 
 def fastest(values):
-    """The estimate of a build's run time (and of a compile's wall time): the
-    fastest of the interleaved runs. The noise on these machines comes from
-    outside and only adds time: timed in ten equal chunks, one process of
-    axpy-simd runs 3.5 ms per chunk for a while and then 5.5-6.5 ms for
-    hundreds of milliseconds, in every build alike, with no steal time
-    reported and whether or not the other core is busy. A median over 15 runs
-    then depends on how many runs of a build such a burst hit (in the report
-    of 4f20f8d axpy-simd's lowered module ran 32.7-79.3 ms, its median 1.54x
-    B's and its fastest run 0.91x B's); the fastest run is the one a burst
-    hit least."""
+    """The estimate of a build's run time (and of a compile's wall time), in
+    every ratio of the report: the fastest of the interleaved runs. The
+    noise here comes from outside and only adds time; the report's "How to
+    read" (ABOUT) says what was measured."""
     return min(values)
 
 
-def fastest_median_max(values):
-    return fastest(values), statistics.median(values), max(values)
-
-
 def fmt_spread(values, unit, digits=1):
-    lo, med, hi = fastest_median_max(values)
-    return f"{lo:.{digits}f} {unit} ({med:.{digits}f}, {hi:.{digits}f})"
+    """`fastest unit (median, slowest)`."""
+    return f"{fastest(values):.{digits}f} {unit} ({statistics.median(values):.{digits}f}, {max(values):.{digits}f})"
 
 
 def parallel(jobs):
@@ -748,9 +738,9 @@ so engine start-up and compilation are not included. Each build runs {rounds} ti
 of every benchmark, then again); a figure is the fastest of those runs, with the median and the slowest
 beside it, and ratios are of the fastest runs; below 1 is faster than A. Why the fastest: this machine's
 noise comes from outside in bursts that slow every build alike by up to 2× for hundreds of milliseconds
-(one process of axpy-simd timed in ten chunks runs 3.5 ms per chunk, then 5.5–6.5 ms for a while), and it
-only adds time, so the fastest run is the one a burst hit least; a median depends on how many runs of each
-build a burst hit.
+(one process of axpy-simd timed in ten chunks runs 3.5 ms per chunk, then 5.5–6.5 ms for a while; no steal
+time is reported, and a busy loop on the other core does not cause it), and it only adds time, so the fastest
+run is the one a burst hit least; a median depends on how many runs of each build a burst hit.
 The machine is shared: load average {load_before} when the run started, {load_after} when it ended.
 """
 
@@ -985,13 +975,13 @@ def library_memories(mode, rounds):
 
 
 def library_section(lib):
-    med = lambda key, engine, field="time_ns": fastest(x[field] for x in lib["results"][key][engine])
+    best = lambda key, engine, field="time_ns": fastest(x[field] for x in lib["results"][key][engine])
     lines = ["| benchmark | " + " | ".join(f"{e}: L | {e}: A0 | {e}: L/A0" for e in ENGINES) + " |",
              "|---|" + "---|---|---|" * len(ENGINES)]
     for name, unit, scale in [("zlib", "ms", 1e6), ("calls", "ns per call", int(lib["calls"]))]:
         row = [f"**{name}**"]
         for engine in ENGINES:
-            l, a = med((name, "L"), engine), med((name, "A0"), engine)
+            l, a = best((name, "L"), engine), best((name, "A0"), engine)
             row += [f"{l / scale:.2f} {unit}", f"{a / scale:.2f} {unit}", fmt_ratio(ratio(l, a))]
         lines.append("| " + " | ".join(row) + " |")
     copies = ["| copy of 1 MiB blocks | " + " | ".join(ENGINES) + " |", "|---|" + "---|" * len(ENGINES)]
@@ -999,7 +989,7 @@ def library_section(lib):
         row = [what]
         for engine in ENGINES:
             bytes_ = lib["results"][("copies", "L")][engine][0]["bytes"]
-            row.append(f"{bytes_ / med(('copies', 'L'), engine, field):.2f} GB/s")
+            row.append(f"{bytes_ / best(('copies', 'L'), engine, field):.2f} GB/s")
         copies.append("| " + " | ".join(row) + " |")
     size_l, size_a = lib["sizes"][("example", "L")], lib["sizes"][("example", "A0")]
     runs = len(lib["results"][("zlib", "L")]["wasmtime"])
